@@ -1,0 +1,43 @@
+import type { ProgressReporter } from '@proj/core';
+
+/** One point of a curve; `series` splits a curve into several coloured lines. */
+export interface CurvePoint {
+  x: number;
+  y: number;
+  series?: string;
+}
+
+/** What an experiment gets from the runner. */
+export interface ExperimentContext {
+  /** CI-sized run: must finish in minutes on a 2-core CPU. */
+  quick: boolean;
+  /** Seeds every random choice of the run (data split, init, batch order). */
+  seed: number;
+  /** Progress of long loops; silent unless stderr is a TTY and --json is off. */
+  reporter: ProgressReporter;
+  /** Human-readable log lines; they go to stderr so that stdout stays parseable. */
+  log: (msg: string) => void;
+}
+
+/** What an experiment hands back: flat numeric metrics, optional curves and notes. */
+export interface ExperimentResult {
+  /** Headline numbers, e.g. `{ test_accuracy: 0.97 }`; every value must be a finite number. */
+  metrics: Record<string, number>;
+  /** Named curves, each drawn as one chart in the HTML report. */
+  curves?: Record<string, CurvePoint[]>;
+  /** Axis titles per curve name (the chart says "x" and "y" otherwise). */
+  axes?: Record<string, { x?: string; y?: string }>;
+  /** Free-text remarks shown in the report (setup, caveats). */
+  notes?: string[];
+}
+
+/** A reference experiment of one @proj package. */
+export interface Experiment {
+  /** CLI name, e.g. `core-mnist`: lowercase letters, digits and dashes. */
+  name: string;
+  /** The package it demonstrates, e.g. `@proj/core`. */
+  package: string;
+  /** One line for `proj-demo list`. */
+  description: string;
+  run(ctx: ExperimentContext): Promise<ExperimentResult>;
+}

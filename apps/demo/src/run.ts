@@ -1,0 +1,92 @@
+import type { ProgressReporter } from '@proj/core';
+import type { CurvePoint, Experiment, ExperimentResult } from './experiment.js';
+
+/** The machine-readable line printed by `--json`: exactly these keys, numbers only in metrics. */
+export interface RunSummary {
+  experiment: string;
+  backend: string;
+  seed: number;
+  quick: boolean;
+  seconds: number;
+  metrics: Record<string, number>;
+}
+
+/** Everything a report shows: the summary plus curves, notes and where the numbers came from. */
+export interface RunReport extends RunSummary {
+  package: string;
+  description: string;
+  /** Why this backend was chosen, from `initBackend`. */
+  backendReason: string;
+  /** Kernels served by @proj/core instead of the backend's stock ones. */
+  kernels: string[];
+  /** ISO time at which the run started. */
+  startedAt: string;
+  curves: Record<string, CurvePoint[]>;
+  axes: Record<string, { x?: string; y?: string }>;
+  notes: string[];
+}
+
+export interface RunOptions {
+  quick: boolean;
+  seed: number;
+  backend: { name: string; reason: string; kernels: string[] };
+  reporter: ProgressReporter;
+  log: (msg: string) => void;
+}
+
+/** Only finite numbers survive JSON.stringify as numbers; anything else would break the --json contract. */
+function checkResult(name: string, result: ExperimentResult): void {
+  if (result === null || typeof result !== 'object' || result.metrics === null || typeof result.metrics !== 'object') {
+    throw new Error(`experiment ${name}: run() must resolve to { metrics: Record<string, number>, ... }`);
+  }
+  for (const [key, value] of Object.entries(result.metrics)) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new Error(`experiment ${name}: metric ${JSON.stringify(key)} = ${String(value)} is not a finite number`);
+    }
+  }
+  for (const [curve, points] of Object.entries(result.curves ?? {})) {
+    if (!Array.isArray(points)) throw new Error(`experiment ${name}: curve ${JSON.stringify(curve)} must be an array of { x, y }`);
+    points.forEach((p, i) => {
+      if (!Number.isFinite(p?.x) || !Number.isFinite(p?.y)) {
+        throw new Error(`experiment ${name}: curve ${JSON.stringify(curve)} point ${i} = ${JSON.stringify(p)} needs finite x and y`);
+      }
+    });
+  }
+}
+
+/** Runs one experiment, times it and validates what it returns. */
+export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<RunReport> {
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const result = await exp.run({ quick: opts.quick, seed: opts.seed, reporter: opts.reporter, log: opts.log });
+  const seconds = Math.round((performance.now() - t0) / 10) / 100;
+  checkResult(exp.name, result);
+  return {
+    experiment: exp.name,
+    backend: opts.backend.name,
+    seed: opts.seed,
+    quick: opts.quick,
+    seconds,
+    metrics: { ...result.metrics },
+    package: exp.package,
+    description: exp.description,
+    backendReason: opts.backend.reason,
+    kernels: [...opts.backend.kernels],
+    startedAt,
+    curves: result.curves ?? {},
+    axes: result.axes ?? {},
+    notes: result.notes ?? [],
+  };
+}
+
+/** The `--json` object of a report: the fixed keys only, in a fixed order. */
+export function summaryOf(r: RunSummary): RunSummary {
+  return {
+    experiment: r.experiment,
+    backend: r.backend,
+    seed: r.seed,
+    quick: r.quick,
+    seconds: r.seconds,
+    metrics: r.metrics,
+  };
+}

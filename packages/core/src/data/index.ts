@@ -1,0 +1,12 @@
+export { ArrayDataset, classCounts, exampleSize, labelsOf, subset, toArrayDataset } from './dataset.js';
+export type { Dataset, Examples } from './dataset.js';
+export { splitDataset, splitIndices } from './split.js';
+export type { SplitOptions, SplitSizes } from './split.js';
+export { batches, epochOrder, numBatches, toTensors } from './batcher.js';
+export type { Batch, BatchOptions, EpochBatches, ToTensorsOptions } from './batcher.js';
+export { encodeIdx, parseIdx, readIdxFile } from './idx.js';
+export type { IdxArray, IdxData, IdxDtype } from './idx.js';
+export { FASHION_MNIST_CLASSES, FASHION_MNIST_DEFAULT_DIR, loadFashionMnist } from './fashion_mnist.js';
+export type { FashionMnistOptions } from './fashion_mnist.js';
+export { loadMnistDigits, loadMnistDigitsSplit } from './mnist_digits.js';
+export type { MnistDigitsSplitOptions } from './mnist_digits.js';

@@ -1,0 +1,24 @@
+/**
+ * The slice of a tfjs CPU-style backend our kernels use: tensors live in
+ * `backend.data` as typed arrays and outputs are made with `makeTensorInfo`.
+ * Typed structurally so the kernels also serve backends that copy the cpu
+ * backend's storage (tfjs-backend-cpu's own kernels rely on the same two members).
+ */
+import type { DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
+
+export interface CpuLikeBackend {
+  data: { get(dataId: DataId): { values?: unknown } };
+  makeTensorInfo(shape: number[], dtype: DataType, values?: Float32Array): TensorInfo;
+}
+
+/**
+ * The tensor's values if it is float32 and stored as a Float32Array, else null.
+ * Callers delegate to the stock kernel on null: int32 or complex tensors, and
+ * the rare float32 tensor held in another array type, keep stock semantics.
+ */
+export function float32Values(backend: CpuLikeBackend, t: TensorInfo): Float32Array | null {
+  if (t.dtype !== 'float32') return null;
+  const values = backend.data.get(t.dataId).values;
+  return values instanceof Float32Array ? values : null;
+}
+

@@ -1,0 +1,80 @@
+/**
+ * Puts @proj/core's kernels into tfjs's kernel registry in place of a CPU-style
+ * backend's stock ones, keeping each stock kernel as the fallback for the
+ * cases ours do not serve, and puts the stock ones back on request.
+ */
+import {
+  BatchMatMul,
+  Conv2D,
+  Conv2DBackpropFilter,
+  Conv2DBackpropInput,
+  FusedConv2D,
+  _FusedMatMul,
+  getKernel,
+  registerKernel,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { conv2dKernel } from './conv2d.js';
+import { conv2dBackpropFilterKernel } from './conv2d_backprop_filter.js';
+import { conv2dBackpropInputKernel } from './conv2d_backprop_input.js';
+import { fusedConv2dKernel } from './fused_conv2d.js';
+import { fusedMatMulKernel } from './fused_matmul.js';
+import { batchMatMulKernel } from './matmul.js';
+
+const FAST_KERNELS: ReadonlyArray<[string, (stock: KernelFunc) => KernelFunc]> = [
+  [Conv2D, conv2dKernel],
+  [FusedConv2D, fusedConv2dKernel],
+  [Conv2DBackpropFilter, conv2dBackpropFilterKernel],
+  [Conv2DBackpropInput, conv2dBackpropInputKernel],
+  [BatchMatMul, batchMatMulKernel],
+  [_FusedMatMul, fusedMatMulKernel],
+];
+
+interface Swap {
+  stock: KernelConfig;
+  ours: KernelConfig;
+}
+
+/** backend name -> kernel name -> what we replaced and with what. */
+const swaps = new Map<string, Map<string, Swap>>();
+
+/**
+ * Serves Conv2D, FusedConv2D, Conv2DBackpropFilter, Conv2DBackpropInput,
+ * BatchMatMul and _FusedMatMul on `backendName` with @proj/core's kernels.
+ * Kernels the backend has no stock version of are left alone (there would be
+ * nothing to fall back to). Idempotent; returns the kernel names now ours.
+ */
+export function registerFastKernels(backendName = 'cpu'): string[] {
+  let swapped = swaps.get(backendName);
+  if (!swapped) {
+    swapped = new Map();
+    for (const [kernelName, make] of FAST_KERNELS) {
+      const stock = getKernel(kernelName, backendName);
+      if (!stock) continue;
+      const ours: KernelConfig = { ...stock, kernelFunc: make(stock.kernelFunc) };
+      // registerKernel only warns on a duplicate; unregistering first keeps logs clean.
+      unregisterKernel(kernelName, backendName);
+      registerKernel(ours);
+      swapped.set(kernelName, { stock, ours });
+    }
+    swaps.set(backendName, swapped);
+  }
+  return [...swapped.keys()];
+}
+
+/**
+ * Restores the stock kernels that registerFastKernels replaced on
+ * `backendName`. A kernel someone else re-registered since is left as it is.
+ * A no-op when ours are not registered.
+ */
+export function unregisterFastKernels(backendName = 'cpu'): void {
+  const swapped = swaps.get(backendName);
+  if (!swapped) return;
+  for (const [kernelName, { stock, ours }] of swapped) {
+    if (getKernel(kernelName, backendName) !== ours) continue;
+    unregisterKernel(kernelName, backendName);
+    registerKernel(stock);
+  }
+  swaps.delete(backendName);
+}

@@ -1,0 +1,8 @@
+import { describe, expect, it } from 'vitest';
+import { papers } from '../src/index.js';
+
+describe('@proj/sparse', () => {
+  it('cites the papers it implements', () => {
+    expect(papers.map((p) => p.arxiv)).toEqual(['2202.02643']);
+  });
+});
