@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { registerFastKernels, unregisterFastKernels } from './kernels/index.js';
+import { registerFastKernels, unregisterFastKernels, useNative } from './kernels/index.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -13,6 +13,8 @@ export interface BackendInfo {
   reason: string;
   /** Kernels served by @proj/core instead of the backend's stock ones. */
   kernels: string[];
+  /** Whether those kernels run on the native provider (oneDNN + OpenBLAS), and what it loaded or why not. */
+  native: { active: boolean; reason: string };
 }
 
 export interface InitBackendOptions {
@@ -20,6 +22,8 @@ export interface InitBackendOptions {
   backend?: BackendName;
   /** Register @proj/core's kernels on the cpu backend; defaults to true unless `PROJ_FAST_KERNELS=0`. */
   fastKernels?: boolean;
+  /** Let those kernels use `@proj/core-native` when it is installed; defaults to true unless `PROJ_NATIVE=0`. */
+  native?: boolean;
 }
 
 let current: BackendInfo | null = null;
@@ -99,10 +103,19 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
     }
   }
 
-  const kernels = name === 'cpu' && fastKernels ? registerFastKernels('cpu') : [];
+  const onCpu = name === 'cpu' && fastKernels;
+  const wantNative = onCpu && (opts.native ?? process.env.PROJ_NATIVE !== '0');
+  const nativeStatus = useNative(wantNative);
+  const native = { active: nativeStatus.available, reason: nativeStatus.reason };
+  if (!wantNative) native.reason = onCpu ? 'turned off (PROJ_NATIVE=0 or native: false)' : `not used on the ${name} backend`;
+  const kernels = onCpu ? registerFastKernels('cpu') : [];
   if (name === 'cpu' && !fastKernels) unregisterFastKernels('cpu');
-  if (name === 'cpu') reason += fastKernels ? `, with ${kernels.length} @proj/core kernels` : ', stock kernels only';
-  current = { name, reason, kernels };
+  if (name === 'cpu') {
+    reason += !fastKernels
+      ? ', stock kernels only'
+      : `, with ${kernels.length} @proj/core kernels (${native.active ? 'native' : 'JS'}${native.active ? '' : `; native: ${native.reason}`})`;
+  }
+  current = { name, reason, kernels, native };
   return current;
 }
 

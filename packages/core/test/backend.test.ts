@@ -51,6 +51,16 @@ describe('initBackend', () => {
     expect(fast.kernels.length).toBeGreaterThan(0);
   });
 
+  it('reports the native provider and turns it off on request', async () => {
+    const on = await initBackend({ backend: 'cpu' });
+    expect(on.reason).toMatch(on.native.active ? /kernels \(native\)/ : /kernels \(JS; native: /);
+    const off = await initBackend({ backend: 'cpu', native: false });
+    expect(off.native.active).toBe(false);
+    expect(off.reason).toMatch(/kernels \(JS; native: turned off/);
+    expect(off.kernels).not.toContain('MaxPool');
+    if (on.native.active) expect(on.kernels).toContain('MaxPool');
+  });
+
   it('forced wasm loads and computes', async () => {
     const info = await initBackend({ backend: 'wasm' });
     expect(info.name).toBe('wasm');

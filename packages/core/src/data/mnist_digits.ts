@@ -8,18 +8,13 @@
  * file order) and any split is seeded.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { moduleRequire } from '../module_require.js';
 import type { Rng } from '../rng.js';
 import { ArrayDataset } from './dataset.js';
 import { splitIndices } from './split.js';
 
 const PIXELS = 28 * 28;
-
-/** A resolver rooted at this module, in both builds: the CJS bundle has `__filename` and an empty import.meta. */
-function moduleRequire(): NodeRequire {
-  return typeof __filename === 'string' ? createRequire(__filename) : createRequire(import.meta.url);
-}
 
 function packageDir(): string {
   try {

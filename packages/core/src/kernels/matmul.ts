@@ -8,6 +8,7 @@ import { broadcast_util, util } from '@tensorflow/tfjs-core';
 import type { BatchMatMulAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { float32Values, type CpuLikeBackend } from './cpu_data.js';
 import { sgemm } from './gemm.js';
+import { activeNative } from './native.js';
 
 /** Sizes of a batched product op(A)[batch, m, k] · op(B)[batch, k, n]. */
 export interface MatMulPlan {
@@ -61,6 +62,11 @@ export function matMulPlan(a: TensorInfo, b: TensorInfo, transposeA: boolean, tr
 export function batchMatMul(a: Float32Array, b: Float32Array, plan: MatMulPlan): Float32Array {
   const { batch, m, n, k, transposeA, transposeB } = plan;
   const out = new Float32Array(batch * m * n);
+  const native = activeNative();
+  if (native) {
+    native.batchedSgemm(batch, transposeA, transposeB, m, n, k, a, b, out, plan.aBatchStride === 0, plan.bBatchStride === 0);
+    return out;
+  }
   for (let i = 0; i < batch; i++) {
     sgemm(
       m,

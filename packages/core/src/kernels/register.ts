@@ -4,11 +4,15 @@
  * cases ours do not serve, and puts the stock ones back on request.
  */
 import {
+  AvgPool,
+  AvgPoolGrad,
   BatchMatMul,
   Conv2D,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
   FusedConv2D,
+  MaxPool,
+  MaxPoolGrad,
   _FusedMatMul,
   getKernel,
   registerKernel,
@@ -21,6 +25,8 @@ import { conv2dBackpropInputKernel } from './conv2d_backprop_input.js';
 import { fusedConv2dKernel } from './fused_conv2d.js';
 import { fusedMatMulKernel } from './fused_matmul.js';
 import { batchMatMulKernel } from './matmul.js';
+import { activeNative } from './native.js';
+import { poolGradKernel, poolKernel } from './pool.js';
 
 const FAST_KERNELS: ReadonlyArray<[string, (stock: KernelFunc) => KernelFunc]> = [
   [Conv2D, conv2dKernel],
@@ -29,7 +35,14 @@ const FAST_KERNELS: ReadonlyArray<[string, (stock: KernelFunc) => KernelFunc]> =
   [Conv2DBackpropInput, conv2dBackpropInputKernel],
   [BatchMatMul, batchMatMulKernel],
   [_FusedMatMul, fusedMatMulKernel],
+  [MaxPool, poolKernel('max')],
+  [MaxPoolGrad, poolGradKernel('max')],
+  [AvgPool, poolKernel('avg')],
+  [AvgPoolGrad, poolGradKernel('avg')],
 ];
+
+/** Kernels only the native provider computes; without it they pass every call to stock. */
+const NATIVE_ONLY = new Set<string>([MaxPool, MaxPoolGrad, AvgPool, AvgPoolGrad]);
 
 interface Swap {
   stock: KernelConfig;
@@ -41,7 +54,8 @@ const swaps = new Map<string, Map<string, Swap>>();
 
 /**
  * Serves Conv2D, FusedConv2D, Conv2DBackpropFilter, Conv2DBackpropInput,
- * BatchMatMul and _FusedMatMul on `backendName` with @proj/core's kernels.
+ * BatchMatMul and _FusedMatMul on `backendName` with @proj/core's kernels,
+ * and with native kernels on (see `useNative`) also the pooling kernels.
  * Kernels the backend has no stock version of are left alone (there would be
  * nothing to fall back to). Idempotent; returns the kernel names now ours.
  */
@@ -60,7 +74,7 @@ export function registerFastKernels(backendName = 'cpu'): string[] {
     }
     swaps.set(backendName, swapped);
   }
-  return [...swapped.keys()];
+  return [...swapped.keys()].filter((k) => activeNative() || !NATIVE_ONLY.has(k));
 }
 
 /**
