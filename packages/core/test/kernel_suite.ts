@@ -4,9 +4,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The project's tf namespace: tfjs-core with its gradients registered (via tfjs-layers) and the cpu backend.
 import * as tf from '../src/tf.js';
 import { registerFastKernels, sgemm, unregisterFastKernels, useNative } from '../src/kernels/index.js';
+import { binaryLayout } from '../src/kernels/arithmetic.js';
+import { contiguousAxes } from '../src/kernels/sum.js';
 import { Rng } from '../src/rng.js';
 
-const OURS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'];
+const OURS = [
+  'Conv2D',
+  'FusedConv2D',
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput',
+  'BatchMatMul',
+  '_FusedMatMul',
+  'Sum',
+  'Add',
+  'Sub',
+  'Multiply',
+  'RealDiv',
+  'Relu',
+  'Step',
+];
 /** Served only when the native provider is on. */
 const NATIVE_ONLY = ['MaxPool', 'MaxPoolGrad', 'AvgPool', 'AvgPoolGrad'];
 const TOLERANCE = 1e-4;
@@ -49,8 +65,34 @@ function expectSame(f: () => tf.Tensor | tf.Tensor[], label: string): void {
   });
 }
 
+/** Runs `f` with our kernels and with stock's and expects the same shape, dtype and bits (NaN equal to NaN, +0 unequal to -0). */
+function expectIdentical(f: () => tf.Tensor, label: string): void {
+  const run = (): { shape: number[]; dtype: string; values: number[] } => {
+    let out = { shape: [] as number[], dtype: '', values: [] as number[] };
+    tf.tidy(() => {
+      const t = f();
+      out = { shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) };
+    });
+    return out;
+  };
+  registerFastKernels();
+  const ours = run();
+  unregisterFastKernels();
+  const stock = run();
+  registerFastKernels();
+  expect(ours, label).toEqual(stock);
+}
+
 function randomTensor(rng: Rng, shape: number[]): tf.Tensor {
   return tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b, 1)), shape);
+}
+
+/** A random tensor whose first values are the IEEE special cases, a NaN with its sign bit set (x86's default NaN) among them. */
+function tensorWithSpecials(rng: Rng, shape: number[]): tf.Tensor {
+  const values = rng.normalArray(shape.reduce((a, b) => a * b, 1));
+  values.set([NaN, Infinity, -Infinity, 0, -0, 1e-40, -3].slice(0, values.length));
+  if (values.length > 7) new Int32Array(values.buffer)[7] = 0xffc00000 | 0;
+  return tf.tensor(values, shape);
 }
 
 interface ConvCase {
@@ -409,6 +451,164 @@ export function kernelSuite(provider: 'js' | 'native'): void {
     });
   });
 
+  describe('Sum', () => {
+    const shapes = [[7], [3, 5], [4, 3, 5], [2, 3, 4, 5], [2, 3, 2, 4, 3]];
+
+    it('serves exactly the contiguous axis runs', () => {
+      expect(contiguousAxes([0, 1, 2], [2, 3, 4, 5])).toEqual([0, 3]);
+      expect(contiguousAxes([-1, 2], [2, 3, 4, 5])).toEqual([2, 4]);
+      expect(contiguousAxes(null, [2, 3])).toEqual([0, 2]);
+      expect(contiguousAxes([0, 2], [2, 3, 4])).toBeNull();
+      expect(contiguousAxes([1, 1], [2, 3, 4])).toBeNull();
+      expect(contiguousAxes([], [2, 3])).toBeNull();
+    });
+
+    it('equals stock bit for bit over every contiguous run of axes of ranks 1 to 5, with and without keepDims', () => {
+      const rng = new Rng(70);
+      for (const shape of shapes) {
+        const x = randomTensor(rng, shape);
+        for (let first = 0; first < shape.length; first++) {
+          for (let end = first + 1; end <= shape.length; end++) {
+            const axes = Array.from({ length: end - first }, (_, i) => first + i);
+            for (const keepDims of [false, true]) expectIdentical(() => tf.sum(x, axes, keepDims), `${shape} axes ${axes} keepDims ${keepDims}`);
+          }
+        }
+        expectIdentical(() => tf.sum(x), `${shape} all axes`);
+        tf.dispose(x);
+      }
+    });
+
+    it('equals stock for the bias-gradient shape, negative and unordered axes, non-contiguous axes and empty tensors', () => {
+      const rng = new Rng(71);
+      const x = randomTensor(rng, [8, 6, 5, 16]);
+      expectIdentical(() => tf.sum(x, [0, 1, 2]), 'NHWC over N, H, W');
+      expectIdentical(() => tf.sum(x, -1, true), 'axis -1');
+      // Stock sums unordered axes in their transposed order; ours in memory order: equal up to rounding.
+      expectSame(() => tf.sum(x, [2, 1]), 'axes [2, 1]');
+      expectIdentical(() => tf.sum(x, [0, 2]), 'non-contiguous (stock)');
+      const empty = tf.zeros([0, 3]);
+      expectIdentical(() => tf.sum(empty, 0), 'empty reduced axis');
+      expectIdentical(() => tf.sum(empty, 1, true), 'empty kept axis');
+      const special = tensorWithSpecials(rng, [4, 5]);
+      expectIdentical(() => tf.sum(special, 0), 'NaN and infinities');
+      tf.dispose([x, empty, special]);
+    });
+
+    it('leaves int32 and bool sums to the stock kernel', () => {
+      registerFastKernels();
+      const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32');
+      const s = tf.sum(a, 0);
+      expect(s.dtype).toBe('int32');
+      expect(Array.from(s.dataSync())).toEqual([5, 7, 9]);
+      const b = tf.tensor1d([true, false, true], 'bool');
+      const c = tf.sum(b);
+      expect(c.dtype).toBe('int32');
+      expect(c.dataSync()[0]).toBe(2);
+      expectIdentical(() => tf.sum(a, 1, true), 'int32 keepDims');
+      tf.dispose([a, s, b, c]);
+    });
+  });
+
+  describe('Add, Sub, Multiply and RealDiv', () => {
+    const ops: Array<[string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor]> = [
+      ['add', tf.add],
+      ['sub', tf.sub],
+      ['mul', tf.mul],
+      ['div', tf.div],
+    ];
+
+    it('serve same shapes and one-block broadcasts, and leave other broadcasts to stock', () => {
+      const full = { rowStride: 0, laneStride: 1 };
+      expect(binaryLayout([2, 3], [1, 2, 3])).toEqual({ outShape: [1, 2, 3], rows: 1, lanes: 6, a: full, b: full });
+      const vector = binaryLayout([4, 5, 3], [3]);
+      expect(vector).toMatchObject({ rows: 20, lanes: 3, a: { rowStride: 3, laneStride: 1 }, b: { rowStride: 0, laneStride: 1 } });
+      expect(binaryLayout([], [4, 5])).toMatchObject({ rows: 1, lanes: 20, a: { rowStride: 1, laneStride: 0 } });
+      expect(binaryLayout([6, 1], [6, 4])).toMatchObject({ rows: 6, lanes: 4, a: { rowStride: 1, laneStride: 0 } });
+      expect(binaryLayout([2, 1, 4], [3, 1])).toBeNull();
+      expect(binaryLayout([2, 3, 4], [2, 1, 4])).toBeNull();
+    });
+
+    it('equal stock bit for bit on same shapes, vectors, scalars and columns in both orders, special values included', () => {
+      const rng = new Rng(80);
+      const pairs: Array<[number[], number[]]> = [
+        [[2, 3, 4, 5], [2, 3, 4, 5]],
+        [[7], [7]],
+        [[3, 4], [1, 3, 4]],
+        [[2, 3, 4, 5], [5]],
+        [[2, 3, 4, 5], [1, 1, 1, 5]],
+        [[2, 3, 4, 5], [4, 5]],
+        [[2, 3, 4, 5], []],
+        [[2, 3, 4, 5], [1]],
+        [[6, 4], [6, 1]],
+        [[2, 3, 4], [2, 3, 1]],
+        [[1, 5, 1, 3], [1, 3]],
+        // Stock's path: both operands repeat, or one repeats in two blocks.
+        [[2, 1, 4], [3, 1]],
+        [[2, 3, 4], [2, 1, 4]],
+        [[0, 3], [3]],
+      ];
+      for (const [aShape, bShape] of pairs) {
+        const a = tensorWithSpecials(rng, aShape);
+        const b = tensorWithSpecials(rng, bShape);
+        for (const [name, op] of ops) {
+          expectIdentical(() => op(a, b), `${name} ${aShape} ${bShape}`);
+          expectIdentical(() => op(b, a), `${name} ${bShape} ${aShape}`);
+        }
+        tf.dispose([a, b]);
+      }
+    });
+
+    it('give stock gradients through tf.grads, bias broadcast included', () => {
+      const rng = new Rng(81);
+      const x = randomTensor(rng, [2, 4, 4, 3]);
+      const bias = randomTensor(rng, [3]);
+      const scale = randomTensor(rng, [4, 4, 3]);
+      const g = tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.sum(tf.square(tf.div(tf.sub(tf.mul(tf.add(p, q), r), q), tf.add(r, 3)))));
+      expectSame(() => g([x, bias, scale]), 'grads');
+      tf.dispose([x, bias, scale]);
+    });
+
+    it('leave int32 to the stock kernel and reject incompatible shapes as stock does', () => {
+      registerFastKernels();
+      const a = tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32');
+      const b = tf.tensor1d([10, 20], 'int32');
+      for (const [name, op] of ops.slice(0, 3)) {
+        const c = op(a, b);
+        expect(c.dtype, name).toBe('int32');
+        expectIdentical(() => op(a, b), `int32 ${name}`);
+        c.dispose();
+      }
+      expect(Array.from(tf.tidy(() => tf.add(a, b).dataSync()))).toEqual([11, 22, 13, 24]);
+      const x = tf.zeros([2, 3]);
+      const y = tf.zeros([4]);
+      expect(() => tf.add(x, y)).toThrow(/could not be broadcast/);
+      tf.dispose([a, b, x, y]);
+    });
+  });
+
+  describe('Relu and Step', () => {
+    it('equal stock bit for bit, NaN, infinities and signed zeros included', () => {
+      const rng = new Rng(90);
+      for (const shape of [[1], [7], [3, 5], [2, 4, 4, 3]]) {
+        const x = tensorWithSpecials(rng, shape);
+        expectIdentical(() => tf.relu(x), `relu ${shape}`);
+        expectIdentical(() => tf.step(x), `step ${shape}`);
+        expectIdentical(() => tf.step(x, 0.25), `step alpha ${shape}`);
+        tf.dispose(x);
+      }
+    });
+
+    it('give the stock ReLU gradient (dy * step(x)) and leave int32 to stock', () => {
+      const rng = new Rng(91);
+      const x = randomTensor(rng, [2, 5, 5, 3]);
+      expectIdentical(() => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), a)))(x), 'relu grad');
+      const i = tf.tensor1d([-2, 0, 3], 'int32');
+      expectIdentical(() => tf.relu(i), 'int32 relu');
+      expectIdentical(() => tf.step(i), 'int32 step');
+      tf.dispose([x, i]);
+    });
+  });
+
   describe('memory', () => {
     it('keeps tensor and buffer counts constant over repeated conv and matmul training steps', () => {
       registerFastKernels();
@@ -430,6 +630,24 @@ export function kernelSuite(provider: 'js' | 'native'): void {
       }
       expect(new Set(counts.map((c) => c.join())).size).toBe(1);
       tf.dispose([x, w, bias, dense]);
+    });
+
+    it('keeps tensor and buffer counts constant over steps built from element-wise ops and sums', () => {
+      registerFastKernels();
+      const rng = new Rng(51);
+      const x = randomTensor(rng, [4, 5, 5, 3]);
+      const bias = randomTensor(rng, [3]);
+      const scale = randomTensor(rng, [5, 5, 3]);
+      const step = tf.grads((b: tf.Tensor, s: tf.Tensor) => tf.sum(tf.div(tf.relu(tf.mul(tf.add(x, b), s)), tf.sub(tf.sum(s, [0, 1], true), 100))));
+      const counts: Array<[number, number]> = [];
+      for (let i = 0; i < 5; i++) {
+        tf.tidy(() => {
+          step([bias, scale]);
+        });
+        counts.push([tf.memory().numTensors, tf.memory().numDataBuffers]);
+      }
+      expect(new Set(counts.map((c) => c.join())).size).toBe(1);
+      tf.dispose([x, bias, scale]);
     });
   });
 }

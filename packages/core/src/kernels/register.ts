@@ -4,6 +4,7 @@
  * cases ours do not serve, and puts the stock ones back on request.
  */
 import {
+  Add,
   AvgPool,
   AvgPoolGrad,
   BatchMatMul,
@@ -13,12 +14,19 @@ import {
   FusedConv2D,
   MaxPool,
   MaxPoolGrad,
+  Multiply,
+  RealDiv,
+  Relu,
+  Step,
+  Sub,
+  Sum,
   _FusedMatMul,
   getKernel,
   registerKernel,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { arithmeticKernel } from './arithmetic.js';
 import { conv2dKernel } from './conv2d.js';
 import { conv2dBackpropFilterKernel } from './conv2d_backprop_filter.js';
 import { conv2dBackpropInputKernel } from './conv2d_backprop_input.js';
@@ -27,6 +35,8 @@ import { fusedMatMulKernel } from './fused_matmul.js';
 import { batchMatMulKernel } from './matmul.js';
 import { activeNative } from './native.js';
 import { poolGradKernel, poolKernel } from './pool.js';
+import { reluKernel, stepKernel } from './relu.js';
+import { sumKernel } from './sum.js';
 
 const FAST_KERNELS: ReadonlyArray<[string, (stock: KernelFunc) => KernelFunc]> = [
   [Conv2D, conv2dKernel],
@@ -39,6 +49,13 @@ const FAST_KERNELS: ReadonlyArray<[string, (stock: KernelFunc) => KernelFunc]> =
   [MaxPoolGrad, poolGradKernel('max')],
   [AvgPool, poolKernel('avg')],
   [AvgPoolGrad, poolGradKernel('avg')],
+  [Sum, sumKernel],
+  [Add, arithmeticKernel(Add)],
+  [Sub, arithmeticKernel(Sub)],
+  [Multiply, arithmeticKernel(Multiply)],
+  [RealDiv, arithmeticKernel(RealDiv)],
+  [Relu, reluKernel],
+  [Step, stepKernel],
 ];
 
 /** Kernels only the native provider computes; without it they pass every call to stock. */
@@ -54,7 +71,8 @@ const swaps = new Map<string, Map<string, Swap>>();
 
 /**
  * Serves Conv2D, FusedConv2D, Conv2DBackpropFilter, Conv2DBackpropInput,
- * BatchMatMul and _FusedMatMul on `backendName` with @proj/core's kernels,
+ * BatchMatMul, _FusedMatMul, Sum, Add, Sub, Multiply, RealDiv, Relu and Step
+ * on `backendName` with @proj/core's kernels,
  * and with native kernels on (see `useNative`) also the pooling kernels.
  * Kernels the backend has no stock version of are left alone (there would be
  * nothing to fall back to). Idempotent; returns the kernel names now ours.

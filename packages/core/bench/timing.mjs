@@ -1,0 +1,42 @@
+// How every case is timed, on both sides (bench/torch_twin.py follows the same rule):
+//
+// 1. One run. If it took over SLOW_MS it is the only sample (a 45 s stock
+//    kernel gains nothing from a warm-up, and its JIT/allocation overhead is
+//    a rounding error there).
+// 2. Otherwise warm up once more, then time up to `maxReps` runs, stopping
+//    early once at least `minReps` runs are in and `budgetMs` is spent.
+// Reported: median and minimum of the samples, and how many there were.
+import { performance } from 'node:perf_hooks';
+
+export const SLOW_MS = 3000;
+
+export const TIMING = {
+  full: { minReps: 3, maxReps: 9, budgetMs: 4000 },
+  quick: { minReps: 2, maxReps: 4, budgetMs: 800 },
+};
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** `once()` runs the workload to completion and returns nothing; returns { samples, median, min, warm }. */
+export function timeIt(once, { minReps, maxReps, budgetMs }) {
+  const clock = () => {
+    const t0 = performance.now();
+    once();
+    return performance.now() - t0;
+  };
+  const first = clock();
+  if (first > SLOW_MS) return { samples: [first], median: first, min: first, warm: false };
+  clock();
+  const samples = [];
+  let spent = 0;
+  while (samples.length < maxReps && (samples.length < minReps || spent < budgetMs)) {
+    const t = clock();
+    samples.push(t);
+    spent += t;
+  }
+  return { samples, median: median(samples), min: Math.min(...samples), warm: true };
+}

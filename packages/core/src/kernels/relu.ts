@@ -1,0 +1,54 @@
+/**
+ * Relu and Step, ReLU's forward pass and the mask of its gradient
+ * (dy * step(x)), on float32 tensors; other dtypes go to stock.
+ *
+ * Stock runs every unary op through one shared loop that calls the op as a
+ * function per element, and its max / ternary compile to branches that
+ * mispredict on every other element of zero-mean activations. These loops
+ * choose without branching on the sign; results equal stock's (NaN stays NaN).
+ */
+import type { KernelFunc, StepAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import { float32Values, type CpuLikeBackend } from './cpu_data.js';
+
+/** Runs `compute` on a float32 input's values and wraps the result; other inputs go to `stock`. */
+function float32Unary(stock: KernelFunc, compute: (x: Float32Array, attrs: unknown) => Float32Array): KernelFunc {
+  return (args) => {
+    const backend = args.backend as CpuLikeBackend;
+    const { x } = args.inputs as { x: TensorInfo };
+    const values = float32Values(backend, x);
+    if (!values) return stock(args);
+    return backend.makeTensorInfo(x.shape, 'float32', compute(values, args.attrs));
+  };
+}
+
+/** y = max(0, x), computed on the float32 bit patterns. */
+export function reluKernel(stock: KernelFunc): KernelFunc {
+  return float32Unary(stock, (x) => {
+    const y = new Float32Array(x.length);
+    const xBits = new Int32Array(x.buffer, x.byteOffset, x.length);
+    const yBits = new Int32Array(y.buffer);
+    for (let i = 0; i < xBits.length; i++) {
+      const b = xBits[i];
+      // All ones when the sign bit is clear (x >= +0) or x is a NaN, else zero: negatives,
+      // -0 and -Infinity become +0, as Math.max(0, x) makes them.
+      const keep = ~(b >> 31) | -Number((b & 0x7fffffff) > 0x7f800000);
+      yBits[i] = b & keep;
+    }
+    return y;
+  });
+}
+
+/** y = 1 where x > 0, alpha where x <= 0, NaN where x is NaN. */
+export function stepKernel(stock: KernelFunc): KernelFunc {
+  return float32Unary(stock, (x, attrs) => {
+    // Indexed by (x > 0): a lookup instead of a branch on the sign.
+    const values = Float32Array.of((attrs as StepAttrs).alpha, 1);
+    const y = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      // The NaN test is a branch, but one that is almost never taken.
+      y[i] = v === v ? values[Number(v > 0)] : v;
+    }
+    return y;
+  });
+}
