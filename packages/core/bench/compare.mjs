@@ -17,31 +17,30 @@ import { URL, fileURLToPath } from 'node:url';
 import { CASES } from './cases.mjs';
 import { machinePeak } from './machine.mjs';
 import { CONFIGS, assertBuilt, parseConfigs, runConfig } from './ours.mjs';
+import { parseArgs as parseCliArgs } from 'node:util';
 import { caseSummary, describeConfig, fmtG, formatTable, gflops, poolRuns, round, statusNotes, timeCell } from './report.mjs';
 
 const TWIN = fileURLToPath(new URL('../../../bench/torch_twin.py', import.meta.url));
 
 function parseArgs(argv) {
-  const opts = { quick: false, json: false, rounds: undefined, threads: 2, configs: undefined, cases: undefined, python: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--quick') opts.quick = true;
-    else if (a === '--json') opts.json = true;
-    else if (a === '--rounds') opts.rounds = Number(value());
-    else if (a === '--threads') opts.threads = Number(value());
-    else if (a === '--configs') opts.configs = value();
-    else if (a === '--cases') opts.cases = value();
-    else if (a === '--python') opts.python = value();
-    else if (a === '--help' || a === '-h') {
-      console.log('usage: compare.mjs [--quick] [--json] [--rounds R] [--threads N] [--configs native,js,wasm] [--cases a,b] [--python PATH]');
-      process.exit(0);
-    } else throw new Error(`unknown argument '${a}' (try --help)`);
+  const { values } = parseCliArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      threads: { type: 'string', default: '2' },
+      configs: { type: 'string' },
+      cases: { type: 'string' },
+      python: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log('usage: compare.mjs [--quick] [--json] [--rounds R] [--threads N] [--configs native,js,wasm] [--cases a,b] [--python PATH]');
+    process.exit(0);
   }
+  const opts = { ...values, rounds: values.rounds === undefined ? undefined : Number(values.rounds), threads: Number(values.threads) };
   opts.rounds ??= opts.quick ? 2 : 3;
   for (const k of ['rounds', 'threads']) {
     if (!(Number.isInteger(opts[k]) && opts[k] > 0)) throw new Error(`--${k} must be a positive integer, got ${opts[k]}`);

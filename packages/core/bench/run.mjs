@@ -15,29 +15,28 @@ import os from 'node:os';
 import { CASES } from './cases.mjs';
 import { machinePeak } from './machine.mjs';
 import { CONFIGS, CONFIG_NAMES, assertBuilt, parseConfigs, runConfig } from './ours.mjs';
+import { parseArgs as parseCliArgs } from 'node:util';
 import { caseSummary, describeConfig, formatTable, gflopsCell, poolRuns, statusNotes, timeCell } from './report.mjs';
 
 function parseArgs(argv) {
-  const opts = { quick: false, json: false, configs: undefined, cases: undefined, threads: undefined, profile: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--quick') opts.quick = true;
-    else if (a === '--json') opts.json = true;
-    else if (a === '--profile') opts.profile = true;
-    else if (a === '--configs') opts.configs = value();
-    else if (a === '--cases') opts.cases = value();
-    else if (a === '--threads') opts.threads = Number(value());
-    else if (a === '--help' || a === '-h') {
-      console.log('usage: run.mjs [--quick] [--json] [--configs stock,js,native,wasm] [--cases name,...] [--threads N] [--profile]');
-      console.log(`cases: ${CASES.map((c) => c.name).join(', ')}`);
-      process.exit(0);
-    } else throw new Error(`unknown argument '${a}' (try --help)`);
+  const { values } = parseCliArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      configs: { type: 'string' },
+      cases: { type: 'string' },
+      threads: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log('usage: run.mjs [--quick] [--json] [--configs stock,js,native,wasm] [--cases name,...] [--threads N] [--profile]');
+    console.log(`cases: ${CASES.map((c) => c.name).join(', ')}`);
+    process.exit(0);
   }
+  const opts = { ...values, threads: values.threads === undefined ? undefined : Number(values.threads) };
   if (opts.threads !== undefined && !(Number.isInteger(opts.threads) && opts.threads > 0)) {
     throw new Error(`--threads must be a positive integer, got ${opts.threads}`);
   }
