@@ -10,7 +10,8 @@
 // order on odd rounds. Samples of all rounds are pooled per side; times are
 // the pooled median (min). ratio = ours / PyTorch (below 1: ours is faster).
 // OPENBLAS_CORETYPE is passed through unchanged to both sides and printed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { spawnJsonLine } from './spawn_json.mjs';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { URL, fileURLToPath } from 'node:url';
@@ -72,24 +73,7 @@ function runTwin(python, opts) {
   const args = [TWIN, '--json', '--threads', String(opts.threads)];
   if (opts.quick) args.push('--quick');
   if (opts.cases) args.push('--cases', opts.cases.join(','));
-  return new Promise((resolve) => {
-    const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let errTail = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => {
-      process.stderr.write(d);
-      errTail = (errTail + d).slice(-2000);
-    });
-    child.on('close', (code) => {
-      try {
-        if (code !== 0) throw new Error(`exit code ${code}`);
-        resolve(JSON.parse(out.trim().split('\n').pop()));
-      } catch (e) {
-        resolve({ error: `torch_twin failed (${e.message}): ${errTail.trim().split('\n').slice(-3).join(' | ')}`, results: [] });
-      }
-    });
-  });
+  return spawnJsonLine(python, args).then((r) => r.json ?? { error: `torch_twin failed (${r.error})`, results: [] });
 }
 
 function ratioCell(ours, torch) {

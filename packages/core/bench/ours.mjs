@@ -1,6 +1,6 @@
 // Our backend configurations, each measured in a fresh child process with its
 // environment set the way a user would set it.
-import { spawn } from 'node:child_process';
+import { spawnJsonLine } from './spawn_json.mjs';
 import { existsSync } from 'node:fs';
 import { URL, fileURLToPath } from 'node:url';
 
@@ -49,24 +49,9 @@ export function runConfig(name, opts = {}) {
   }
   if (opts.threads) env.PROJ_NATIVE_THREADS = String(opts.threads);
   const childOpts = { quick: !!opts.quick, cases: opts.cases, expectNative: !!cfg.expectNative, skipSlow: !!opts.skipSlow, profile: !!opts.profile };
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CHILD, name, JSON.stringify(childOpts)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let errTail = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => {
-      process.stderr.write(d);
-      errTail = (errTail + d).slice(-2000);
-    });
-    child.on('close', (code) => {
-      const last = out.trim().split('\n').pop() ?? '';
-      try {
-        if (code !== 0) throw new Error(`exit code ${code}`);
-        resolve({ ...JSON.parse(last), env: cfg.env, label: cfg.label });
-      } catch (e) {
-        const why = errTail.trim().split('\n').slice(-3).join(' | ') || String(e);
-        resolve({ config: name, label: cfg.label, env: cfg.env, error: `child failed (${e.message}): ${why}`, results: [] });
-      }
-    });
-  });
+  return spawnJsonLine(process.execPath, [CHILD, name, JSON.stringify(childOpts)], env).then((r) =>
+    r.json
+      ? { ...r.json, env: cfg.env, label: cfg.label }
+      : { config: name, label: cfg.label, env: cfg.env, error: `child failed (${r.error})`, results: [] },
+  );
 }
