@@ -48,7 +48,7 @@ export const CASES = [
 ];
 
 /** Deterministic uniform(-1, 1) tensor from a small LCG (same numbers in every process). */
-function lcgTensor(tf, shape, seed) {
+export function lcgTensor(tf, shape, seed) {
   const n = shape.reduce((a, b) => a * b, 1);
   const v = new Float32Array(n);
   let s = seed >>> 0;

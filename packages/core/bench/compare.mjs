@@ -17,7 +17,7 @@ import os from 'node:os';
 import { URL, fileURLToPath } from 'node:url';
 import { CASES } from './cases.mjs';
 import { machinePeak } from './machine.mjs';
-import { CONFIGS, assertBuilt, parseConfigs, runConfig } from './ours.mjs';
+import { COMMON_OPTIONS, CONFIGS, assertBuilt, parseConfigs, runConfig } from './ours.mjs';
 import { parseArgs as parseCliArgs } from 'node:util';
 import { caseSummary, describeConfig, fmtG, formatTable, gflops, poolRuns, round, statusNotes, timeCell } from './report.mjs';
 
@@ -26,16 +26,7 @@ const TWIN = fileURLToPath(new URL('../../../bench/torch_twin.py', import.meta.u
 function parseArgs(argv) {
   const { values } = parseCliArgs({
     args: argv,
-    options: {
-      quick: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      rounds: { type: 'string' },
-      threads: { type: 'string', default: '2' },
-      configs: { type: 'string' },
-      cases: { type: 'string' },
-      python: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: { ...COMMON_OPTIONS, threads: { type: 'string', default: '2' }, rounds: { type: 'string' }, python: { type: 'string' } },
   });
   if (values.help) {
     console.log('usage: compare.mjs [--quick] [--json] [--rounds R] [--threads N] [--configs native,js,wasm] [--cases a,b] [--python PATH]');

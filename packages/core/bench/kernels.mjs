@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { registerFastKernels, unregisterFastKernels } from '../dist/index.js';
+import { lcgTensor } from './cases.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -24,17 +25,7 @@ await tf.setBackend('cpu');
 // Skip the cpu backend's one-time advice to install tfjs-node, which is not the point here.
 tf.backend().firstUse = false;
 
-/** Deterministic uniform(-1, 1) values (an LCG): identical inputs on every run. */
-function tensor(shape, seed) {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    values[i] = s / 2147483648 - 1;
-  }
-  return tf.tensor(values, shape);
-}
+const tensor = (shape, seed) => lcgTensor(tf, shape, seed);
 
 /** Input tensors and a thunk running one kernel for the conv case with `batch` images. */
 function makeCase(op, batch) {

@@ -17,6 +17,16 @@ export const CONFIGS = {
 
 export const CONFIG_NAMES = Object.keys(CONFIGS);
 
+/** Command-line options both bench commands take (node:util parseArgs form). */
+export const COMMON_OPTIONS = {
+  quick: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  configs: { type: 'string' },
+  cases: { type: 'string' },
+  threads: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+};
+
 export function parseConfigs(text, fallback) {
   if (!text) return fallback;
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);

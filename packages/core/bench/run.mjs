@@ -14,22 +14,14 @@
 import os from 'node:os';
 import { CASES } from './cases.mjs';
 import { machinePeak } from './machine.mjs';
-import { CONFIGS, CONFIG_NAMES, assertBuilt, parseConfigs, runConfig } from './ours.mjs';
+import { COMMON_OPTIONS, CONFIGS, CONFIG_NAMES, assertBuilt, parseConfigs, runConfig } from './ours.mjs';
 import { parseArgs as parseCliArgs } from 'node:util';
 import { caseSummary, describeConfig, formatTable, gflopsCell, poolRuns, statusNotes, timeCell } from './report.mjs';
 
 function parseArgs(argv) {
   const { values } = parseCliArgs({
     args: argv,
-    options: {
-      quick: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      profile: { type: 'boolean', default: false },
-      configs: { type: 'string' },
-      cases: { type: 'string' },
-      threads: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: { ...COMMON_OPTIONS, profile: { type: 'boolean', default: false } },
   });
   if (values.help) {
     console.log('usage: run.mjs [--quick] [--json] [--configs stock,js,native,wasm] [--cases name,...] [--threads N] [--profile]');

@@ -103,17 +103,19 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
     }
   }
 
-  const onCpu = name === 'cpu' && fastKernels;
-  const wantNative = onCpu && (opts.native ?? process.env.PROJ_NATIVE !== '0');
-  const nativeStatus = useNative(wantNative);
-  const native = { active: nativeStatus.available, reason: nativeStatus.reason };
-  if (!wantNative) native.reason = onCpu ? 'turned off (PROJ_NATIVE=0 or native: false)' : `not used on the ${name} backend`;
-  const kernels = onCpu ? registerFastKernels('cpu') : [];
-  if (name === 'cpu' && !fastKernels) unregisterFastKernels('cpu');
-  if (name === 'cpu') {
-    reason += !fastKernels
-      ? ', stock kernels only'
-      : `, with ${kernels.length} @proj/core kernels (${native.active ? 'native' : 'JS'}${native.active ? '' : `; native: ${native.reason}`})`;
+  const fastOnCpu = name === 'cpu' && fastKernels;
+  const wantNative = fastOnCpu && (opts.native ?? process.env.PROJ_NATIVE !== '0');
+  const status = useNative(wantNative);
+  const native = wantNative
+    ? { active: status.available, reason: status.reason }
+    : { active: false, reason: fastOnCpu ? 'turned off (PROJ_NATIVE=0 or native: false)' : `not used on the ${name} backend` };
+  const kernels = fastOnCpu ? registerFastKernels('cpu') : [];
+  if (name === 'cpu' && !fastKernels) {
+    unregisterFastKernels('cpu');
+    reason += ', stock kernels only';
+  } else if (fastOnCpu) {
+    const provider = native.active ? 'native' : `JS; native: ${native.reason}`;
+    reason += `, with ${kernels.length} @proj/core kernels (${provider})`;
   }
   current = { name, reason, kernels, native };
   return current;
