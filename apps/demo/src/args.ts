@@ -1,13 +1,11 @@
 import { parseArgs } from 'node:util';
-
-/** A mistake in the command line: the CLI prints it with the usage and exits with code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import type { Experiment } from './experiment.js';
+import { declaredOptions, resolveOptions } from './options.js';
+import { UsageError } from './usage_error.js';
 
 export const USAGE = `usage:
   proj-demo list [--json]
-  proj-demo <experiment> [--quick] [--seed N] [--json] [--out DIR]
+  proj-demo <experiment> [--quick] [--seed N] [--json] [--out DIR] [experiment options]
   proj-demo all [--quick] [--seed N] [--json] --out DIR
 
 options:
@@ -15,14 +13,20 @@ options:
   --seed N    seed of every random choice (integer >= 0, default 0)
   --json      print one JSON object as the last line of stdout
   --out DIR   write result.json and a self-contained report.html into DIR
-  -h, --help  show this help`;
+  -h, --help  show this help
+
+Experiment options (e.g. vmc --model j1j2) are listed by \`proj-demo list\`.`;
 
 export interface RunFlags {
   quick: boolean;
   seed: number;
   json: boolean;
   out?: string;
+  /** Flags declared by the experiment itself, as given (checked against it when it runs). */
+  options: Record<string, string | boolean>;
 }
+
+const COMMON_FLAGS = ['quick', 'seed', 'json', 'out', 'help'];
 
 export type Command =
   | { kind: 'help' }
@@ -39,8 +43,12 @@ function parseSeed(text: string | undefined): number {
   return Number(text);
 }
 
-/** Parses argv (without node and the script) against the registered experiment names. */
-export function parseCommand(argv: readonly string[], experimentNames: readonly string[]): Command {
+/** Parses argv (without node and the script) against the registered experiments and their flags. */
+export function parseCommand(argv: readonly string[], experiments: readonly Pick<Experiment, 'name' | 'options'>[]): Command {
+  const experimentNames = experiments.map((e) => e.name);
+  const extra = Object.fromEntries(
+    [...declaredOptions(experiments)].filter(([flag]) => !COMMON_FLAGS.includes(flag)).map(([flag, type]) => [flag, { type }]),
+  );
   let parsed;
   try {
     parsed = parseArgs({
@@ -48,6 +56,7 @@ export function parseCommand(argv: readonly string[], experimentNames: readonly 
       allowPositionals: true,
       strict: true,
       options: {
+        ...extra,
         quick: { type: 'boolean', default: false },
         seed: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -68,17 +77,26 @@ export function parseCommand(argv: readonly string[], experimentNames: readonly 
   }
   const [command] = positionals;
   if (command === 'list') return { kind: 'list', json: values.json ?? false };
+  const options: Record<string, string | boolean> = {};
+  for (const [flag, value] of Object.entries(values)) {
+    if (!COMMON_FLAGS.includes(flag) && value !== undefined) options[flag] = value as string | boolean;
+  }
   const flags: RunFlags = {
-    quick: values.quick ?? false,
-    seed: parseSeed(values.seed),
-    json: values.json ?? false,
-    out: values.out,
+    quick: (values.quick as boolean | undefined) ?? false,
+    seed: parseSeed(values.seed as string | undefined),
+    json: (values.json as boolean | undefined) ?? false,
+    out: values.out as string | undefined,
+    options,
   };
   if (flags.out === '') throw new UsageError('--out needs a directory');
   if (command === 'all') {
     if (flags.out === undefined) throw new UsageError('all needs --out DIR: it writes one report per experiment and an index.html');
+    if (Object.keys(options).length > 0) {
+      throw new UsageError(`all runs every experiment with its defaults; --${Object.keys(options)[0]} belongs to one experiment`);
+    }
     return { kind: 'all', ...flags, out: flags.out };
   }
   if (!experimentNames.includes(command)) throw new UsageError(`unknown experiment ${JSON.stringify(command)}; ${valid}`);
+  resolveOptions(experiments.find((e) => e.name === command)!, options);
   return { kind: 'run', name: command, ...flags };
 }

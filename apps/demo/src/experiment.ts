@@ -17,6 +17,22 @@ export interface ExperimentContext {
   reporter: ProgressReporter;
   /** Human-readable log lines; they go to stderr so that stdout stays parseable. */
   log: (msg: string) => void;
+  /**
+   * Values of the experiment's own flags (see `Experiment.options`): every
+   * declared option is present, with its default when the user did not give it
+   * (options without a default are absent unless given).
+   */
+  options: Readonly<Record<string, string | boolean>>;
+}
+
+/** A flag of one experiment, e.g. `--model j1j2` for `vmc`. */
+export interface ExperimentOption {
+  type: 'string' | 'boolean';
+  /** One line for `--help` and `list`. */
+  description: string;
+  default?: string | boolean;
+  /** Allowed values of a string option; anything else is a usage error. */
+  choices?: readonly string[];
 }
 
 /** What an experiment hands back: flat numeric metrics, optional curves and notes. */
@@ -39,5 +55,10 @@ export interface Experiment {
   package: string;
   /** One line for `proj-demo list`. */
   description: string;
+  /**
+   * Flags this experiment accepts besides the common ones, by long name
+   * without dashes. A flag's type must agree across experiments that share it.
+   */
+  options?: Readonly<Record<string, ExperimentOption>>;
   run(ctx: ExperimentContext): Promise<ExperimentResult>;
 }

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { initBackend, terminalProgress, type BackendInfo, type ProgressReporter } from '@proj/core';
-import { parseCommand, USAGE, UsageError, type RunFlags } from './args.js';
+import { parseCommand, USAGE, type RunFlags } from './args.js';
 import { formatNumber } from './html.js';
+import type { Experiment } from './experiment.js';
 import { defaultRegistry, type Registry } from './registry.js';
 import { writeIndex, writeReport, type IndexEntry } from './report.js';
+import { UsageError } from './usage_error.js';
 import { runExperiment, summaryOf, type RunReport, type RunSummary } from './run.js';
 
 /** Where the CLI writes; tests pass in-memory sinks and their own registry. */
@@ -24,12 +26,22 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+function optionLines(exp: Experiment, indent: string): string[] {
+  return Object.entries(exp.options ?? {}).map(([flag, spec]) => {
+    const value = spec.type === 'string' ? (spec.choices ? ` ${spec.choices.join('|')}` : ' X') : '';
+    const dflt = spec.default !== undefined && spec.type === 'string' ? ` (default ${spec.default})` : '';
+    return `${indent}--${flag}${value}  ${spec.description}${dflt}`;
+  });
+}
+
 function listText(registry: Registry): string {
   const rows = registry.experiments.map((e) => [e.name, e.package, e.description]);
   const w0 = Math.max(4, ...rows.map((r) => r[0].length));
   const w1 = Math.max(7, ...rows.map((r) => r[1].length));
   const line = (r: string[]) => `${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`;
-  return [line(['name', 'package', 'description']), ...rows.map(line)].join('\n') + '\n';
+  const lines = [line(['name', 'package', 'description'])];
+  registry.experiments.forEach((e, i) => lines.push(line(rows[i]), ...optionLines(e, ' '.repeat(w0 + 2))));
+  return lines.join('\n') + '\n';
 }
 
 function summaryText(r: RunReport, reportPath?: string): string {
@@ -48,6 +60,7 @@ async function runOne(name: string, flags: RunFlags, registry: Registry, backend
     backend,
     reporter: (io.reporter ?? ((json) => terminalProgress({ json })))(flags.json),
     log: (msg) => io.stderr(`[${name}] ${msg}\n`),
+    options: flags.options,
   });
   return report;
 }
@@ -58,7 +71,7 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
   let command;
   try {
     registry = io.registry ?? defaultRegistry();
-    command = parseCommand(argv, registry.names());
+    command = parseCommand(argv, registry.experiments);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.stderr(`proj-demo: ${e.message}\n\n${USAGE}\n`);
@@ -71,7 +84,7 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
   }
   if (command.kind === 'list') {
     if (command.json) {
-      const rows = registry.experiments.map((e) => ({ name: e.name, package: e.package, description: e.description }));
+      const rows = registry.experiments.map((e) => ({ name: e.name, package: e.package, description: e.description, options: e.options ?? {} }));
       io.stdout(JSON.stringify(rows) + '\n');
     } else {
       io.stdout(listText(registry));
@@ -95,6 +108,10 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
       report = await runOne(command.name, command, registry, backend, io);
       if (command.out !== undefined) reportPath = (await writeReport(command.out, report)).html;
     } catch (e) {
+      if (e instanceof UsageError) {
+        io.stderr(`proj-demo: ${e.message}\n\n${USAGE}\n`);
+        return 2;
+      }
       io.stderr(`proj-demo: ${command.name} failed: ${errorText(e)}\n`);
       return 1;
     }

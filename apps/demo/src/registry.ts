@@ -1,5 +1,6 @@
 import type { Experiment } from './experiment.js';
 import { coreMnist } from './experiments/core_mnist.js';
+import { declaredOptions } from './options.js';
 
 /**
  * Every reference experiment, in the order `list` and `all` show them.
@@ -30,6 +31,7 @@ export function createRegistry(experiments: readonly Experiment[]): Registry {
     if (byName.has(e.name)) throw new Error(`registry: two experiments are named ${JSON.stringify(e.name)}`);
     byName.set(e.name, e);
   }
+  declaredOptions(experiments);
   return {
     experiments: [...experiments],
     get: (name) => byName.get(name),

@@ -27,6 +27,9 @@ export async function renderReportHtml(r: RunReport): Promise<string> {
     ['@proj/core kernels', kernels],
     ['seed', String(r.seed)],
     ['mode', r.quick ? 'quick' : 'full'],
+    ...(Object.keys(r.options).length > 0
+      ? [['options', Object.entries(r.options).map(([k, v]) => (v === true ? `--${k}` : v === false ? '' : `--${k} ${v}`)).filter(Boolean).join(' ')]]
+      : []),
     ['started', r.startedAt],
     ['wall time', `${formatNumber(r.seconds)} s`],
   ];

@@ -1,5 +1,6 @@
 import type { ProgressReporter } from '@proj/core';
 import type { CurvePoint, Experiment, ExperimentResult } from './experiment.js';
+import { resolveOptions } from './options.js';
 
 /** The machine-readable line printed by `--json`: exactly these keys, numbers only in metrics. */
 export interface RunSummary {
@@ -21,6 +22,8 @@ export interface RunReport extends RunSummary {
   kernels: string[];
   /** ISO time at which the run started. */
   startedAt: string;
+  /** The experiment's own flags, defaults filled in. */
+  options: Record<string, string | boolean>;
   curves: Record<string, CurvePoint[]>;
   axes: Record<string, { x?: string; y?: string }>;
   notes: string[];
@@ -32,6 +35,8 @@ export interface RunOptions {
   backend: { name: string; reason: string; kernels: string[] };
   reporter: ProgressReporter;
   log: (msg: string) => void;
+  /** The experiment's own flags as given on the command line (defaults are filled in here). */
+  options?: Readonly<Record<string, string | boolean>>;
 }
 
 /** Only finite numbers survive JSON.stringify as numbers; anything else would break the --json contract. */
@@ -58,7 +63,8 @@ function checkResult(name: string, result: ExperimentResult): void {
 export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<RunReport> {
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
-  const result = await exp.run({ quick: opts.quick, seed: opts.seed, reporter: opts.reporter, log: opts.log });
+  const options = resolveOptions(exp, opts.options ?? {});
+  const result = await exp.run({ quick: opts.quick, seed: opts.seed, reporter: opts.reporter, log: opts.log, options });
   const seconds = Math.round((performance.now() - t0) / 10) / 100;
   checkResult(exp.name, result);
   return {
@@ -73,6 +79,7 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
     backendReason: opts.backend.reason,
     kernels: [...opts.backend.kernels],
     startedAt,
+    options,
     curves: result.curves ?? {},
     axes: result.axes ?? {},
     notes: result.notes ?? [],

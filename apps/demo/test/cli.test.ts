@@ -125,3 +125,41 @@ describe('all', () => {
     expect(index).toContain('failed: boom &lt;here&gt;');
   });
 });
+
+describe('experiment options', () => {
+  const withOptions = () =>
+    fakeExperiment('vmc-like', {
+      options: {
+        model: { type: 'string', description: 'which Hamiltonian', default: 'j1j2', choices: ['j1j2', 'tj'] },
+        j2: { type: 'string', description: 'next-nearest coupling' },
+        marshall: { type: 'boolean', description: 'use the Marshall sign' },
+      },
+    });
+
+  it('passes given values and fills in defaults', async () => {
+    const exp = withOptions();
+    const { code } = await run(['vmc-like', '--j2', '0.5', '--marshall'], [exp, fakeExperiment('fake-a')]);
+    expect(code).toBe(0);
+    expect(exp.seen[0].options).toEqual({ model: 'j1j2', j2: '0.5', marshall: true });
+  });
+
+  it('rejects an option of another experiment and a value outside the choices', async () => {
+    const a = await run(['fake-a', '--model', 'tj'], [withOptions(), fakeExperiment('fake-a')]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('fake-a has no option --model');
+    const b = await run(['vmc-like', '--model', 'hubbard'], [withOptions()]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('--model must be one of j1j2, tj, got "hubbard"');
+  });
+
+  it('refuses two experiments that give one flag two types', () => {
+    const other = fakeExperiment('other', { options: { model: { type: 'boolean', description: 'x' } } });
+    expect(() => createRegistry([withOptions(), other])).toThrow(/--model is a string in one experiment and a boolean in other/);
+  });
+
+  it('lists options under their experiment', async () => {
+    const { stdout } = await run(['list'], [withOptions()]);
+    expect(stdout).toContain('--model j1j2|tj  which Hamiltonian (default j1j2)');
+    expect(stdout).toContain('--marshall  use the Marshall sign');
+  });
+});

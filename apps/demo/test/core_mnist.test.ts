@@ -30,7 +30,7 @@ describe('core-mnist', () => {
     const before = tf.memory().numTensors;
     const logs: string[] = [];
     const result = await runCoreMnist(
-      { quick: true, seed: 0, reporter: silentProgress, log: (m) => logs.push(m) },
+      { quick: true, seed: 0, reporter: silentProgress, log: (m) => logs.push(m), options: {} },
       { ...CORE_MNIST_QUICK, epochs: 1, evalsPerEpoch: 1, limit: { train: 1024, test: 500 } },
     );
     expect(tf.memory().numTensors).toBe(before);

@@ -20,6 +20,7 @@ function sampleReport(): RunReport {
     backendReason: 'test',
     kernels: ['Conv2D'],
     startedAt: '2025-01-01T00:00:00.000Z',
+    options: { model: 'j1j2', marshall: true },
     curves: {
       test_accuracy: [
         { x: 1, y: 0.9 },
