@@ -59,14 +59,15 @@ export function maskTensor(w: tf.Tensor, mask: WeightMask): tf.Tensor {
 
 /**
  * Zeroes the pruned entries of each masked variable in place: the step that
- * keeps sparse training sparse after every optimizer update.
+ * keeps sparse training sparse after every optimizer update. Pruned entries
+ * become +0 (a product with 0 would leave -0 behind negative weights).
  */
 export function applyMask(vars: NamedTensors<tf.Variable>, masks: MaskSet): void {
   for (const [name, mask] of Object.entries(masks)) {
     const v = vars[name];
     if (!v) throw new Error(`applyMask: mask '${name}' names no variable (have: ${Object.keys(vars).join(', ')})`);
     checkShape(name, mask, v.shape, 'applyMask');
-    tf.tidy(() => v.assign(tf.mul(v, tf.tensor(mask.data, mask.shape, 'float32'))));
+    tf.tidy(() => v.assign(tf.where(tf.tensor(mask.data, mask.shape, 'bool'), v, tf.zerosLike(v))));
   }
 }
 

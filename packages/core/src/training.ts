@@ -26,6 +26,12 @@ export interface TrainOptions<B> {
   stepsPerEpoch?: number;
   /** Rescale gradients whose global L2 norm exceeds this. */
   clipNorm?: number;
+  /**
+   * Called with each step's gradients (by variable name, before clipping) just
+   * before the optimizer applies them, e.g. to score weights for regrowth
+   * (RigL). The tensors are freed when the step ends: read what you need.
+   */
+  onGradients?: Array<(grads: tf.NamedTensorMap, ctx: { step: number; epoch: number }) => void>;
   /** Run after every optimizer step, e.g. re-applying pruning masks. */
   afterStep?: Array<(ctx: StepContext) => void>;
   /** Evaluation, run after each epoch and every `evalEvery` steps if given. */
@@ -86,6 +92,7 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainHistory> {
         step++;
         const [lossT, normT] = tf.tidy(() => {
           const { value, grads } = tf.variableGrads(() => opts.loss(batch), opts.variables);
+          for (const hook of opts.onGradients ?? []) hook(grads, { step, epoch });
           const clipped = opts.clipNorm ? clipByGlobalNorm(grads, opts.clipNorm) : { grads, norm: globalNorm(grads) };
           opts.optimizer.applyGradients(clipped.grads);
           return [value, clipped.norm];

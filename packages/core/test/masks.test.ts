@@ -14,9 +14,10 @@ import {
 } from '../src/masks.js';
 
 describe('masks', () => {
-  it('zeroes exactly the pruned entries of a variable', () => {
-    const v = tf.variable(tf.tensor2d([[1, 2, 3], [4, 5, 6]]));
+  it('zeroes exactly the pruned entries of a variable, to +0', () => {
+    const v = tf.variable(tf.tensor2d([[1, -2, 3], [4, -5, 6]]));
     applyMask({ w: v }, { w: weightMask([2, 3], [1, 0, 1, 0, 0, 1]) });
+    // toEqual tells -0 from +0 (Object.is): a product with the mask would leave -0 at -2 and -5.
     expect(Array.from(v.dataSync())).toEqual([1, 0, 3, 0, 0, 6]);
     const t = maskTensor(tf.ones([2]), weightMask([2], [0, 1]));
     expect(Array.from(t.dataSync())).toEqual([0, 1]);

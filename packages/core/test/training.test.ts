@@ -44,6 +44,29 @@ describe('train', () => {
     optimizer.dispose();
   });
 
+  it('shows each step its gradients by variable name before the update', async () => {
+    const w = tf.variable(tf.zeros([1]), true, 'w_grad_hook');
+    const optimizer = tf.train.sgd(0.1);
+    const seen: Array<[number, string[], number]> = [];
+    await train({
+      variables: [w],
+      optimizer,
+      // (w - 3)^2: gradient 2 (w - 3), so -6 at w = 0 and -4.8 at w = 0.6 after one step of 0.1.
+      loss: () => tf.square(tf.sub(tf.sum(w), 3)) as tf.Scalar,
+      batches: () => [0, 1],
+      epochs: 1,
+      onGradients: [(grads, { step }) => seen.push([step, Object.keys(grads), grads['w_grad_hook'].dataSync()[0]])],
+    });
+    expect(seen.map(([s, k]) => [s, k])).toEqual([
+      [1, ['w_grad_hook']],
+      [2, ['w_grad_hook']],
+    ]);
+    expect(seen[0][2]).toBeCloseTo(-6, 5);
+    expect(seen[1][2]).toBeCloseTo(-4.8, 5);
+    w.dispose();
+    optimizer.dispose();
+  });
+
   it('trains a Layers model with Adam, a mask hook and per-epoch evaluation', async () => {
     const model = tfl.sequential({
       layers: [tfl.layers.dense({ inputShape: [2], units: 1, kernelInitializer: tfl.initializers.zeros() })],

@@ -39,7 +39,8 @@ function toInt32(name: string, dtype: SafetensorsDtype, data: ArrayLike<number |
   return out;
 }
 
-function toTfTensor(name: string, t: SafeTensor): tf.Tensor {
+/** A safetensors entry as a tf.Tensor (see the module comment for dtype conversions); `name` is for errors. */
+export function toTfTensor(name: string, t: SafeTensor): tf.Tensor {
   const { dtype, shape, data } = t;
   switch (dtype) {
     case 'F32':
@@ -65,17 +66,21 @@ function toTfTensor(name: string, t: SafeTensor): tf.Tensor {
   }
 }
 
+/** A tf.Tensor as a safetensors entry: float32 -> F32, int32 -> I32, bool -> BOOL; `fn` and `name` are for errors. */
+export function toSafeTensor(name: string, t: tf.Tensor, fn = 'toSafeTensor'): SafeTensor {
+  if (!(t instanceof tf.Tensor)) throw new Error(`${fn}: '${name}' is not a tf.Tensor`);
+  const shape = [...t.shape];
+  if (t.dtype === 'float32') return { dtype: 'F32', shape, data: t.dataSync() as Float32Array };
+  if (t.dtype === 'int32') return { dtype: 'I32', shape, data: t.dataSync() as Int32Array };
+  if (t.dtype === 'bool') return { dtype: 'BOOL', shape, data: Uint8Array.from(t.dataSync()) };
+  throw new Error(`${fn}: tensor '${name}' has dtype ${t.dtype}; only float32, int32 and bool can be saved`);
+}
+
 /** Saves tensors (float32 -> F32, int32 -> I32, bool -> BOOL) atomically; the tensors are not disposed. */
 export function saveWeights(path: string, tensors: Record<string, tf.Tensor>, metadata?: Record<string, string>): void {
   const out: Record<string, SafeTensor> = {};
   for (const [name, t] of Object.entries(tensors)) {
-    if (!(t instanceof tf.Tensor)) throw new Error(`saveWeights: '${name}' is not a tf.Tensor`);
-    const shape = [...t.shape];
-    let entry: SafeTensor;
-    if (t.dtype === 'float32') entry = { dtype: 'F32', shape, data: t.dataSync() as Float32Array };
-    else if (t.dtype === 'int32') entry = { dtype: 'I32', shape, data: t.dataSync() as Int32Array };
-    else if (t.dtype === 'bool') entry = { dtype: 'BOOL', shape, data: Uint8Array.from(t.dataSync()) };
-    else throw new Error(`saveWeights: tensor '${name}' has dtype ${t.dtype}; only float32, int32 and bool can be saved`);
+    const entry = toSafeTensor(name, t, 'saveWeights');
     Object.defineProperty(out, name, { value: entry, enumerable: true, writable: true, configurable: true });
   }
   saveSafetensors(path, out, metadata);

@@ -1,0 +1,37 @@
+import { Rng, tf } from '@proj/core';
+import { describe, expect, it } from 'vitest';
+import { csrFromDense, csrMatMul, SparseLinear } from '../src/index.js';
+
+describe('SparseLinear', () => {
+  it('csrMatMul on a hand-made 3x2 matrix', () => {
+    // W = [[1, 0], [0, 2], [3, 0]]; x = [[1, 1, 1], [0, 2, -1]] -> x W = [[4, 2], [-3, 4]].
+    const w = csrFromDense(Float32Array.from([1, 0, 0, 2, 3, 0]), 3, 2);
+    expect(Array.from(w.rowPtr)).toEqual([0, 1, 2, 3]);
+    expect(Array.from(w.colIdx)).toEqual([0, 1, 0]);
+    expect(Array.from(csrMatMul(Float32Array.from([1, 1, 1, 0, 2, -1]), 2, w))).toEqual([4, 2, -3, 4]);
+  });
+
+  it('equals relu(x W + b) of tfjs at several densities, with inputs that are partly 0', () => {
+    const rng = new Rng(1);
+    for (const density of [1, 0.3, 0.05]) {
+      const kernel = tf.tensor2d(Float32Array.from({ length: 64 * 48 }, () => (rng.uniform() < density ? rng.normal() : 0)), [64, 48]);
+      const bias = tf.tensor1d(rng.normalArray(48));
+      const x = tf.relu(tf.tensor2d(rng.normalArray(5 * 64), [5, 64]));
+      const layer = new SparseLinear(kernel, bias, 'relu');
+      const got = layer.apply(x);
+      const want = tf.relu(tf.add(tf.matMul(x, kernel), bias));
+      const g = got.dataSync();
+      want.dataSync().forEach((v, i) => expect(g[i]).toBeCloseTo(v, 4));
+      expect(layer.density).toBeCloseTo(density, 1);
+      tf.dispose([kernel, bias, x, got, want]);
+    }
+  });
+
+  it('rejects shapes that do not fit', () => {
+    const k = tf.zeros([4, 3]);
+    expect(() => new SparseLinear(tf.zeros([2, 2, 2]))).toThrow(/kernel must be \[in, out\]/);
+    expect(() => new SparseLinear(k, tf.zeros([4]))).toThrow(/bias must be \[3\]/);
+    expect(() => new SparseLinear(k).apply(tf.zeros([2, 5]))).toThrow(/x must be \[batch, 4\], got \[2,5\]/);
+    tf.dispose(k);
+  });
+});
