@@ -1,6 +1,7 @@
 import { Rng, initBackend, silentProgress, tf } from '@proj/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildMnistCnn, CORE_MNIST_QUICK, cosineDecay, runCoreMnist } from '../src/experiments/core_mnist.js';
+import { cosineDecay } from '../src/classifier.js';
+import { buildMnistCnn, CORE_MNIST_QUICK, runCoreMnist } from '../src/experiments/core_mnist.js';
 
 beforeAll(async () => {
   await initBackend();

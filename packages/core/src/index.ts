@@ -27,6 +27,8 @@ export {
 } from './masks.js';
 export type { WeightMask, MaskSet, MaskStats, SerializedMaskSet } from './masks.js';
 export { train, clipByGlobalNorm } from './training.js';
+export { Adam, adam } from './optimizers/adam.js';
+export type { AdamOptions } from './optimizers/adam.js';
 export type { TrainOptions, TrainHistory, StepContext } from './training.js';
 export { silentProgress, terminalProgress } from './progress.js';
 export type { ProgressReporter, TerminalProgressOptions } from './progress.js';

@@ -5,13 +5,12 @@ import { tf, type MaskSet, type NamedTensors, type WeightMask } from '@proj/core
  * sets the pruned entries back to exactly +0 (the reference code's
  * `weight.data *= mask`; gradients and optimizer state are not masked there
  * either, so momentum may move a pruned weight, which the next `apply()`
- * undoes). Owns one boolean tensor per mask so that the per-step cost is one
- * `where` per layer; call `dispose()` when done.
+ * undoes). The masking is one loop over each weight's Float32Array: a tfjs
+ * `where` on the cpu backend cost as much as a small network's backward pass.
  */
 export class MaskedWeights {
   private readonly vars: NamedTensors<tf.Variable>;
   private readonly current: MaskSet = {};
-  private readonly keep = new Map<string, tf.Tensor>();
 
   constructor(variables: NamedTensors<tf.Variable>, masks: MaskSet) {
     this.vars = variables;
@@ -35,27 +34,22 @@ export class MaskedWeights {
     if (!tf.util.arraysEqual(mask.shape, v.shape) || mask.data.length !== v.size) {
       throw new Error(`MaskedWeights: mask '${name}' has shape [${mask.shape}] (${mask.data.length} entries), variable has [${v.shape}]`);
     }
-    this.keep.get(name)?.dispose();
-    this.keep.set(name, tf.tensor(mask.data, v.shape, 'bool'));
     this.current[name] = mask;
   }
 
   /** Zeroes every pruned entry: w <- mask ? w : +0. */
   apply(): void {
-    tf.tidy(() => {
-      for (const [name, keep] of this.keep) {
-        const v = this.vars[name];
-        v.assign(tf.where(keep, v, tf.zerosLike(v)));
-      }
-    });
+    for (const [name, mask] of Object.entries(this.current)) {
+      const v = this.vars[name];
+      // dataSync may hand out the backend's own array: read it, never write it.
+      const w = v.dataSync() as Float32Array;
+      const keep = mask.data;
+      const out = new Float32Array(w.length);
+      for (let i = 0; i < w.length; i++) if (keep[i]) out[i] = w[i];
+      tf.tidy(() => v.assign(tf.tensor(out, v.shape, 'float32')));
+    }
   }
 
   /** `apply` as a hook for `train({ afterStep: [masked.afterStep] })`. */
   readonly afterStep = (): void => this.apply();
-
-  /** Frees the cached mask tensors (the variables stay). */
-  dispose(): void {
-    for (const t of this.keep.values()) t.dispose();
-    this.keep.clear();
-  }
 }

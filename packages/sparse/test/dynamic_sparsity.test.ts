@@ -23,7 +23,6 @@ describe('DynamicSparsity', () => {
     ds.update(2, { ds_w: new Float32Array([0, 0, 0, 0, 5, 0, 0, 1]) });
     expect(Array.from(masked.masks.ds_w.data)).toEqual([1, 0, 1, 0, 1, 0, 0, 1]);
     expect(ds.history[1].moved.ds_w).toBe(1);
-    masked.dispose();
     w.dispose();
   });
 
@@ -38,7 +37,6 @@ describe('DynamicSparsity', () => {
     expect([100, 700, 750, 800, 150].map((s) => ds.isUpdateStep(s))).toEqual([true, true, false, false, false]);
     const s = set({ stepsPerEpoch: 40, totalSteps: 400, seed: 1 });
     expect(s).toMatchObject({ updateEvery: 40, pruneFraction: 0.3, schedule: 'constant', grow: 'random' });
-    masked.dispose();
     w.dispose();
   });
 
@@ -94,7 +92,6 @@ describe('DynamicSparsity', () => {
     }
     expect(new Set(counts.slice(1)).size).toBe(1);
     tf.dispose([x, y]);
-    masked.dispose();
     optimizer.dispose();
     model.dispose();
   });
@@ -107,7 +104,6 @@ describe('DynamicSparsity', () => {
       const ds = new DynamicSparsity(masked, { updateEvery: 1, pruneFraction: 0.4, schedule: 'constant', endStep: 5, grow: 'random', seed });
       ds.update(1);
       const out = Array.from(masked.masks[name].data);
-      masked.dispose();
       w.dispose();
       return out;
     };
@@ -127,7 +123,6 @@ describe('DynamicSparsity', () => {
     expect(() => ds.update(1)).toThrow(/needs grads\['bad_w'\]/);
     expect(() => ds.update(1, { bad_w: new Float32Array(3) })).toThrow(/has 3 entries, the weight has 2/);
     expect(() => ds.afterStep({ step: 1 })).toThrow(/add ds.onGradients/);
-    masked.dispose();
     w.dispose();
   });
 });

@@ -66,7 +66,6 @@ describe('masked training', () => {
     }
     expect(maskStats(masked.masks as never).density).toBeCloseTo(0.3, 2);
     expect(new Set(counts.slice(1)).size).toBe(1);
-    masked.dispose();
     optimizer.dispose();
     model.dispose();
   });
@@ -80,7 +79,6 @@ describe('masked training', () => {
     expect(kept).toHaveLength(2);
     expect(() => new MaskedWeights({ plain_w: w }, { plain_w: { shape: [4], data: new Uint8Array(4) } })).toThrow(/has shape \[4\].*variable has \[2,2\]/);
     expect(() => new MaskedWeights({ plain_w: w }, { other: masks.plain_w })).toThrow(/mask 'other' names no variable/);
-    masked.dispose();
     w.dispose();
   });
 

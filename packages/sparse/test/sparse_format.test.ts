@@ -52,7 +52,6 @@ describe('exportSparse / importSparse', () => {
     const back = loadSparse(join(dir, 'sparse.safetensors'));
     for (const [name, t] of Object.entries(weights)) expect(bits(back[name])).toEqual(bits(t));
     tf.dispose(Object.values(back));
-    masked.dispose();
     model.dispose();
   });
 

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * Sparse inference against the dense path, measured in one process so that the
+ * ratio survives a noisy machine: a pruned dense layer y = relu(x W + b) as
+ * `SparseLinear` (CSR, cost ~ kept weights) against tfjs `fused.matMul` on the
+ * backend `initBackend()` picks (with @proj/core's kernels, native BLAS when
+ * built). Inputs are ReLU outputs (about half zeros), as for a hidden layer.
+ *
+ *   node packages/sparse/bench/sparse_linear.mjs [--json] [--reps N]
+ */
+import { parseArgs } from 'node:util';
+import { initBackend, Rng, tf } from '@proj/core';
+import { SparseLinear } from '@proj/sparse';
+
+const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, reps: { type: 'string', default: '7' } } });
+const reps = Number(values.reps);
+const backend = await initBackend();
+
+/** Median wall time of `fn` in ms over `reps` timed runs (after two warm-ups), each run repeated to last >= 5 ms. */
+function time(fn) {
+  fn();
+  fn();
+  let inner = 1;
+  for (let t = 0; t < 5; inner *= 2) {
+    const t0 = performance.now();
+    for (let i = 0; i < inner; i++) fn();
+    t = performance.now() - t0;
+    if (t >= 5) break;
+  }
+  const samples = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < inner; i++) fn();
+    samples.push((performance.now() - t0) / inner);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[samples.length >> 1];
+}
+
+const rng = new Rng(0);
+const rows = [];
+for (const [fanIn, fanOut] of [[1024, 1024], [784, 300]]) {
+  for (const batch of [1, 16, 64, 256]) {
+    const xData = Float32Array.from(rng.normalArray(batch * fanIn), (v) => Math.max(v, 0));
+    const x = tf.tensor2d(xData, [batch, fanIn]);
+    for (const density of [1, 0.5, 0.2, 0.1, 0.05, 0.02]) {
+      const kernel = tf.tensor2d(Float32Array.from({ length: fanIn * fanOut }, () => (rng.uniform() < density ? rng.normal() : 0)), [fanIn, fanOut]);
+      const bias = tf.tensor1d(rng.normalArray(fanOut));
+      const dense = time(() => tf.tidy(() => tf.fused.matMul({ a: x, b: kernel, bias, activation: 'relu' }).dataSync()));
+      const layer = new SparseLinear(kernel, bias, 'relu');
+      const sparse = time(() => layer.applyArray(xData, batch));
+      rows.push({ layer: `${fanIn}x${fanOut}`, batch, density, dense_ms: dense, sparse_ms: sparse, speedup: dense / sparse });
+      tf.dispose([kernel, bias]);
+    }
+    x.dispose();
+  }
+}
+
+if (values.json) {
+  console.log(JSON.stringify({ backend: backend.name, native: backend.native, rows }));
+} else {
+  console.log(`backend ${backend.name} (${backend.reason}); native: ${backend.native.active ? backend.native.reason : 'off'}`);
+  console.log('layer      batch  density   dense ms  sparse ms  dense/sparse');
+  for (const r of rows) {
+    console.log(
+      `${r.layer.padEnd(9)}  ${String(r.batch).padStart(5)}  ${r.density.toFixed(2).padStart(7)}  ${r.dense_ms.toFixed(3).padStart(9)}  ${r.sparse_ms.toFixed(3).padStart(9)}  ${r.speedup.toFixed(2).padStart(12)}`,
+    );
+  }
+}
