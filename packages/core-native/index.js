@@ -13,6 +13,11 @@ function load() {
     return { available: false, reason: 'disabled by PROJ_NATIVE=0', native: null };
   }
   const file = path.join(__dirname, 'build', 'Release', 'proj_native.node');
+  // OpenMP threads that spin while waiting turned a 40 ms CNN step into 215 ms
+  // when other processes shared the cores (measured; vitest runs test files in
+  // parallel, too). libgomp reads this when the addon loads it, so it must be
+  // set before require; a value the user set wins.
+  if (process.env.OMP_WAIT_POLICY === undefined) process.env.OMP_WAIT_POLICY = 'PASSIVE';
   let native;
   try {
     native = require(file);

@@ -8,6 +8,7 @@
  *
  *   node packages/sparse/bench/sparse_linear.mjs [--json] [--reps N]
  */
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { initBackend, Rng, tf } from '@proj/core';
 import { SparseLinear } from '@proj/sparse';

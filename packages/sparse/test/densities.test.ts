@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { globalDensity, layerDensities, papers, type PrunableLayer } from '../src/index.js';
+import { SMALL_CONV_NET } from './nets.js';
 
-// A small conv net in tfjs layout: sizes 36, 288 and 80 (404 weights).
-const NET: PrunableLayer[] = [
-  { name: 'conv1', shape: [3, 3, 1, 4] },
-  { name: 'conv2', shape: [3, 3, 4, 8] },
-  { name: 'fc', shape: [8, 10] },
-];
+const NET = SMALL_CONV_NET;
 
 describe('layerDensities', () => {
   it('cites the paper', () => {

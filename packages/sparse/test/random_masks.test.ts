@@ -1,12 +1,9 @@
 import { maskStats } from '@proj/core';
 import { describe, expect, it } from 'vitest';
-import { keptCount, layerDensities, randomMasks, type PrunableLayer } from '../src/index.js';
+import { keptCount, layerDensities, randomMasks } from '../src/index.js';
+import { SMALL_CONV_NET } from './nets.js';
 
-const NET: PrunableLayer[] = [
-  { name: 'conv1', shape: [3, 3, 1, 4] },
-  { name: 'conv2', shape: [3, 3, 4, 8] },
-  { name: 'fc', shape: [8, 10] },
-];
+const NET = SMALL_CONV_NET;
 
 describe('randomMasks', () => {
   it('keeps exactly round(density * size) weights per layer', () => {

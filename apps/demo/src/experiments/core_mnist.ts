@@ -72,7 +72,7 @@ export const CORE_MNIST_FULL: CoreMnistConfig = {
  * positions and there is no pooling gradient, whose stock cpu kernel once cost
  * more than both convolutions' gradients together.
  */
-export function buildMnistCnn(cfg: CoreMnistConfig, rng: Rng): tf.Sequential {
+export function buildMnistCnn(cfg: Pick<CoreMnistConfig, 'filters' | 'hidden'>, rng: Rng): tf.Sequential {
   const init = () => tf.initializers.glorotUniform({ seed: rng.tfSeed() });
   const conv = (filters: number, first: boolean) =>
     tf.layers.conv2d({

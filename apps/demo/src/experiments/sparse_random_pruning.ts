@@ -19,6 +19,7 @@ import {
 } from '@proj/core';
 import { pruneAtInit, type InitScheme } from '@proj/sparse';
 import { accuracy, cosineDecay, setLearningRate } from '../classifier.js';
+import { buildMnistCnn } from './core_mnist.js';
 import type { CurvePoint, Experiment, ExperimentContext, ExperimentResult } from '../experiment.js';
 import { UsageError } from '../usage_error.js';
 
@@ -86,28 +87,15 @@ export const SPARSE_RP_FULL: SparseRandomPruningConfig = {
  * 1998), the classic pruning benchmark, scaled by w.
  */
 export function buildNet(spec: NetSpec, rng: Rng): tf.Sequential {
-  const init = () => tf.initializers.glorotUniform({ seed: rng.tfSeed() });
   const w = spec.width;
-  const dense = (units: number, activation: 'relu' | 'linear', first = false) =>
-    tf.layers.dense({ ...(first ? { inputShape: [784] } : {}), units, activation, kernelInitializer: init() });
   if (spec.kind === 'mlp') {
+    const dense = (units: number, activation: 'relu' | 'linear') =>
+      tf.layers.dense({ units, activation, kernelInitializer: tf.initializers.glorotUniform({ seed: rng.tfSeed() }) });
     return tf.sequential({
       layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), dense(300 * w, 'relu'), dense(100 * w, 'relu'), dense(10, 'linear')],
     });
   }
-  const conv = (filters: number, first: boolean) =>
-    tf.layers.conv2d({
-      ...(first ? { inputShape: [28, 28, 1] } : {}),
-      filters,
-      kernelSize: 5,
-      strides: 2,
-      padding: 'same',
-      activation: 'relu',
-      kernelInitializer: init(),
-    });
-  return tf.sequential({
-    layers: [conv(16 * w, true), conv(32 * w, false), tf.layers.flatten(), dense(128 * w, 'relu'), dense(10, 'linear')],
-  });
+  return buildMnistCnn({ filters: [16 * w, 32 * w], hidden: 128 * w }, rng);
 }
 
 export function netName(spec: NetSpec): string {
