@@ -6,7 +6,8 @@
         "src/addon.cc",
         "src/gemm.cc",
         "src/conv.cc",
-        "src/pool.cc"
+        "src/pool.cc",
+        "src/sparse.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -44,6 +44,16 @@ export interface NativeKernels {
   setGemmBackend(backend: 'openblas' | 'onednn'): void;
   info(): NativeInfo;
 
+  /**
+   * y[batch, outDim] = x[batch, inDim] W for a sparse W given as the CSR of
+   * its transpose: row o of (rowPtr, colIdx, values) lists the inputs feeding
+   * output o. Costs batch * nnz multiply-adds, threaded over outputs.
+   */
+  csrMatMulT(
+    batch: number, inDim: number, outDim: number,
+    rowPtr: Int32Array, colIdx: Int32Array, values: Float32Array, x: Float32Array, y: Float32Array,
+  ): void;
+
   /** C[M,N] = alpha * op(A) * op(B) + beta * C, op(A) is [M,K], op(B) is [K,N]; cblas_sgemm. */
   sgemm(
     transA: boolean, transB: boolean, M: number, N: number, K: number,

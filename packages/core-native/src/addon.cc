@@ -256,6 +256,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initGemm(env, exports);
   initConv(env, exports);
   initPool(env, exports);
+  initSparse(env, exports);
   return exports;
 }
 

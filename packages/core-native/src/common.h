@@ -49,6 +49,7 @@ int64_t product(const std::vector<int64_t>& d);
 void initGemm(Napi::Env env, Napi::Object exports);
 void initConv(Napi::Env env, Napi::Object exports);
 void initPool(Napi::Env env, Napi::Object exports);
+void initSparse(Napi::Env env, Napi::Object exports);
 // Drop cached primitives (called when the thread count changes).
 void clearConvCache();
 void clearPoolCache();

@@ -1,8 +1,8 @@
 export * as tf from './tf.js';
 export { initBackend, backendInfo, BACKEND_NAMES } from './backend.js';
 export type { BackendInfo, BackendName, InitBackendOptions } from './backend.js';
-export { registerFastKernels, unregisterFastKernels, useNative } from './kernels/index.js';
-export type { NativeStatus } from './kernels/index.js';
+export { registerFastKernels, unregisterFastKernels, useNative, csrFromDense, sparseMatMul } from './kernels/index.js';
+export type { NativeStatus, CsrMatrix } from './kernels/index.js';
 export { Rng, toRng, logGamma } from './rng.js';
 export {
   paramLayout,

@@ -19,7 +19,11 @@ describe('adam (fused)', () => {
         const w = a.dataSync();
         init.forEach((w0, i) => expect(w[i]).toBeCloseTo(w0 - 0.05 * Math.sign(w0 - (i + 1)), 5));
       }
-      if (step === 10) ours.learningRate = stock.learningRate = 0.02;
+      if (step === 10) {
+        ours.learningRate = 0.02;
+        // tfjs's Adam reads the (protected) field on every step too.
+        (stock as unknown as { learningRate: number }).learningRate = 0.02;
+      }
     }
     const x = a.dataSync();
     // Float64 arithmetic in one loop against float32 kernels: equal to about 1e-5.

@@ -22,7 +22,5 @@ export { DynamicSparsity, rigl, set } from './dynamic_sparsity.js';
 export type { DynamicSparsityConfig, GradientScores, PruneSchedule, SparsityUpdate } from './dynamic_sparsity.js';
 export { exportSparse, importSparse, saveSparse, loadSparse } from './sparse_format.js';
 export type { ExportSparseOptions } from './sparse_format.js';
-export { csrFromDense, csrMatMul } from './csr.js';
-export type { CsrMatrix } from './csr.js';
 export { SparseLinear } from './sparse_linear.js';
 export type { SparseActivation } from './sparse_linear.js';

@@ -1,16 +1,8 @@
 import { Rng, tf } from '@proj/core';
 import { describe, expect, it } from 'vitest';
-import { csrFromDense, csrMatMul, SparseLinear } from '../src/index.js';
+import { SparseLinear } from '../src/index.js';
 
 describe('SparseLinear', () => {
-  it('csrMatMul on a hand-made 3x2 matrix', () => {
-    // W = [[1, 0], [0, 2], [3, 0]]; x = [[1, 1, 1], [0, 2, -1]] -> x W = [[4, 2], [-3, 4]].
-    const w = csrFromDense(Float32Array.from([1, 0, 0, 2, 3, 0]), 3, 2);
-    expect(Array.from(w.rowPtr)).toEqual([0, 1, 2, 3]);
-    expect(Array.from(w.colIdx)).toEqual([0, 1, 0]);
-    expect(Array.from(csrMatMul(Float32Array.from([1, 1, 1, 0, 2, -1]), 2, w))).toEqual([4, 2, -3, 4]);
-  });
-
   it('equals relu(x W + b) of tfjs at several densities, with inputs that are partly 0', () => {
     const rng = new Rng(1);
     for (const density of [1, 0.3, 0.05]) {
