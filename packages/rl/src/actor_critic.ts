@@ -26,9 +26,10 @@ function mlpVariables(sizes: number[], headGain: number, rng: Rng): tf.Variable[
   const vars: tf.Variable[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     const gain = i + 2 === sizes.length ? headGain : Math.SQRT2;
-    const w = tf.tensor2d(orthogonal(sizes[i], sizes[i + 1], gain, rng), [sizes[i], sizes[i + 1]]);
-    // Unnamed: tfjs names must be unique per process, and several agents may coexist.
-    vars.push(tf.variable(w, true), tf.variable(tf.zeros([sizes[i + 1]]), true));
+    const w = orthogonal(sizes[i], sizes[i + 1], gain, rng);
+    // tf.tidy frees the initial values (a variable keeps their data). Unnamed: tfjs names
+    // must be unique per process, and several agents may coexist.
+    vars.push(...tf.tidy(() => [tf.variable(tf.tensor2d(w, [sizes[i], sizes[i + 1]])), tf.variable(tf.zeros([sizes[i + 1]]))]));
   }
   return vars;
 }
@@ -67,7 +68,7 @@ export class ActorCritic {
     const sizes = [observationSize, ...config.hidden];
     this.actor = mlpVariables([...sizes, this.actionDim], 0.01, rng);
     this.critic = mlpVariables([...sizes, 1], 1, rng);
-    this.logStd = actionSpace.kind === 'box' ? tf.variable(tf.fill([this.actionDim], config.logStdInit), true) : null;
+    this.logStd = actionSpace.kind === 'box' ? tf.tidy(() => tf.variable(tf.fill([this.actionDim], config.logStdInit))) : null;
     if (this.logStd) this.actor.push(this.logStd);
   }
 

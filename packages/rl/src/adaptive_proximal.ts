@@ -53,7 +53,7 @@ export class AdaptiveProximal {
     if (!(beta2 > 0 && beta2 < 1)) throw new Error(`AdaptiveProximal: beta2 must be in (0, 1), got ${beta2}`);
     if (!(epsilon > 0)) throw new Error(`AdaptiveProximal: epsilon must be > 0, got ${epsilon}`);
     this.learningRate = learningRate;
-    const zeros = () => variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    const zeros = () => tf.tidy(() => variables.map((x) => tf.variable(tf.zerosLike(x), false)));
     this.m = zeros();
     this.v = zeros();
     this.vmax = zeros();

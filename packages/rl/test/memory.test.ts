@@ -1,6 +1,20 @@
 import { Rng, tf } from '@proj/core';
 import { describe, expect, it } from 'vitest';
-import { A2c, ActorCritic, CartPole, Pdac, Pendulum, Ppo, RolloutCollector, VectorEnv, type Env, type OnPolicyAlgorithm } from '../src/index.js';
+import {
+  A2c,
+  ActorCritic,
+  ALGORITHM_NAMES,
+  CartPole,
+  Pdac,
+  Pendulum,
+  Ppo,
+  RolloutCollector,
+  trainAgent,
+  VectorEnv,
+  type AlgorithmConfig,
+  type Env,
+  type OnPolicyAlgorithm,
+} from '../src/index.js';
 
 const cases: [string, () => Env, (agent: ActorCritic) => OnPolicyAlgorithm][] = [
   ['pdac on Pendulum', () => new Pendulum(), (a) => new Pdac(a, { rolloutSteps: 16, epochs: 2, minibatchSize: 16 }, 0)],
@@ -22,5 +36,26 @@ describe('memory', () => {
     expect(tf.memory().numTensors).toBe(before);
     algo.dispose();
     agent.dispose();
+  });
+
+  it.each(ALGORITHM_NAMES)('a whole %s run frees everything but the agent, and the agent frees the rest', (name) => {
+    const before = tf.memory().numTensors;
+    const run = trainAgent({
+      makeEnv: () => new Pendulum(),
+      algorithm: { name, config: { rolloutSteps: 8, minibatchSize: 8 } } as AlgorithmConfig,
+      totalSteps: 64,
+      numEnvs: 2,
+      gamma: 0.9,
+      lambda: 0.95,
+      normalizeObservations: true,
+      normalizeRewards: true,
+      network: { hidden: [8], logStdInit: 0 },
+      seed: 0,
+      evaluations: 1,
+      evalEpisodes: 2,
+    });
+    expect(tf.memory().numTensors).toBe(before + run.agent.actor.length + run.agent.critic.length);
+    run.agent.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

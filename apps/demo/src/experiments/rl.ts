@@ -153,7 +153,7 @@ export const rl: Experiment = {
     steps: { type: 'string', description: "environment steps per seed (default: the environment's quick or full budget)" },
     seeds: { type: 'string', description: 'number of seeds, --seed, --seed + 1, ...', default: '1' },
   },
-  run: (ctx) => {
+  run: async (ctx) => {
     const env = stringOption(ctx.options, 'env', 'pendulum') as EnvName;
     const budget = RL_PRESETS[env].steps;
     return runRl(ctx, {
