@@ -10,11 +10,11 @@ import type { ActorCritic } from './actor_critic.js';
 import {
   applyActorCritic,
   clippedGrads,
+  criticGrads,
   rolloutTensors,
   standardize,
   StatsAccumulator,
   updateStats,
-  valueLoss,
   type OnPolicyAlgorithm,
   type UpdateStats,
 } from './minibatch.js';
@@ -81,12 +81,7 @@ export class A2c implements OnPolicyAlgorithm {
         this.agent.actor,
         c.maxGradNorm,
       );
-      const critic = clippedGrads(
-        () => tf.mul(c.valueCoef, valueLoss(this.agent, all.obs, all.returns)) as tf.Scalar,
-        this.agent.critic,
-        c.maxGradNorm,
-      );
-      applyActorCritic(this.optimizer, this.agent, actor, critic, stats);
+      applyActorCritic(this.optimizer, this.agent, actor, criticGrads(this.agent, all, c.valueCoef, c.maxGradNorm), stats);
     });
     tf.dispose(Object.values(all));
     return updateStats(stats);

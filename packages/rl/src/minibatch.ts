@@ -78,6 +78,23 @@ export function clippedGrads(f: () => tf.Scalar, vars: tf.Variable[], maxNorm: n
   return { value, grads: vars.map((v) => clipped[v.name]), norm };
 }
 
+/**
+ * Runs `step` on every minibatch of `epochs` shuffled passes over the rollout
+ * tensors `all` (each call inside its own tf.tidy), with per-minibatch
+ * advantage normalization.
+ */
+export function forEachMinibatch(all: Minibatch, epochs: number, minibatchSize: number, rng: Rng, step: (mb: Minibatch) => void): void {
+  const size = all.advantages.shape[0];
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (const idx of minibatchOrder(size, minibatchSize, rng)) tf.tidy(() => step(gatherMinibatch(all, idx, true)));
+  }
+}
+
+/** Gradients of c_v E[(V(s) - G)^2] / 2 w.r.t. the critic, clipped (A2C, PPO). */
+export function criticGrads(agent: ActorCritic, mb: Minibatch, valueCoef: number, maxGradNorm: number): { value: tf.Scalar; grads: tf.Tensor[]; norm: tf.Scalar } {
+  return clippedGrads(() => tf.mul(valueCoef, valueLoss(agent, mb.obs, mb.returns)) as tf.Scalar, agent.critic, maxGradNorm);
+}
+
 /** Bellman-residual loss of the critic, E[w (V(s) - G)^2] / 2 with optional per-sample weights w (1 when absent). */
 export function valueLoss(agent: ActorCritic, obs: tf.Tensor2D, returns: tf.Tensor1D, weights?: tf.Tensor1D): tf.Scalar {
   const sq = tf.square(tf.sub(agent.value(obs), returns));

@@ -29,8 +29,7 @@ import { AdaptiveProximal, ADAPTIVE_PROXIMAL_DEFAULTS } from './adaptive_proxima
 import type { ActorCritic } from './actor_critic.js';
 import {
   clippedGrads,
-  gatherMinibatch,
-  minibatchOrder,
+  forEachMinibatch,
   rolloutTensors,
   StatsAccumulator,
   updateStats,
@@ -126,36 +125,30 @@ export class Pdac implements OnPolicyAlgorithm {
     this.criticStep.learningRate = c.criticLearningRate * decay;
     const all = rolloutTensors(rollout, this.agent);
     const stats = new StatsAccumulator();
-    const size = rollout.numSteps * rollout.numEnvs;
-    for (let epoch = 0; epoch < c.epochs; epoch++) {
-      for (const idx of minibatchOrder(size, c.minibatchSize, this.rng)) {
-        tf.tidy(() => {
-          const mb = gatherMinibatch(all, idx, true);
-          let rho: tf.Tensor1D | null = null;
-          // Both gradients at the same (theta, omega): simultaneous descent-ascent.
-          const dual = clippedGrads(
-            () => {
-              const j = dualObjective(this.agent, mb, c.tau, c.entropyCoef);
-              rho = tf.keep(j.rho);
-              stats.add('entropy', j.entropy);
-              return j.objective;
-            },
-            this.agent.actor,
-            c.maxGradNorm,
-          );
-          const rhoFixed = rho as unknown as tf.Tensor1D;
-          const primal = clippedGrads(() => primalObjective(this.agent, mb, rhoFixed), this.agent.critic, c.maxGradNorm);
-          this.actorStep.step(dual.grads, 'ascent');
-          this.criticStep.step(primal.grads, 'descent');
-          stats.add('dual_objective', dual.value);
-          stats.add('primal_objective', primal.value);
-          stats.add('rho_deviation', tf.mean(tf.abs(tf.sub(rhoFixed, 1))) as tf.Scalar);
-          stats.add('actor_grad_norm', dual.norm);
-          stats.add('critic_grad_norm', primal.norm);
-          rhoFixed.dispose();
-        });
-      }
-    }
+    forEachMinibatch(all, c.epochs, c.minibatchSize, this.rng, (mb) => {
+      let rho: tf.Tensor1D | null = null;
+      // Both gradients at the same (theta, omega): simultaneous descent-ascent.
+      const dual = clippedGrads(
+        () => {
+          const j = dualObjective(this.agent, mb, c.tau, c.entropyCoef);
+          rho = tf.keep(j.rho);
+          stats.add('entropy', j.entropy);
+          return j.objective;
+        },
+        this.agent.actor,
+        c.maxGradNorm,
+      );
+      const rhoFixed = rho as unknown as tf.Tensor1D;
+      const primal = clippedGrads(() => primalObjective(this.agent, mb, rhoFixed), this.agent.critic, c.maxGradNorm);
+      this.actorStep.step(dual.grads, 'ascent');
+      this.criticStep.step(primal.grads, 'descent');
+      stats.add('dual_objective', dual.value);
+      stats.add('primal_objective', primal.value);
+      stats.add('rho_deviation', tf.mean(tf.abs(tf.sub(rhoFixed, 1))) as tf.Scalar);
+      stats.add('actor_grad_norm', dual.norm);
+      stats.add('critic_grad_norm', primal.norm);
+      rhoFixed.dispose();
+    });
     tf.dispose(Object.values(all));
     return updateStats(stats);
   }

@@ -9,14 +9,13 @@
 import { tf, toRng, type Rng } from '@proj/core';
 import type { ActorCritic } from './actor_critic.js';
 import {
+  applyActorCritic,
   clippedGrads,
-  gatherMinibatch,
-  minibatchOrder,
+  criticGrads,
+  forEachMinibatch,
   rolloutTensors,
   StatsAccumulator,
-  applyActorCritic,
   updateStats,
-  valueLoss,
   type OnPolicyAlgorithm,
   type UpdateStats,
 } from './minibatch.js';
@@ -81,34 +80,23 @@ export class Ppo implements OnPolicyAlgorithm {
     (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
     const all = rolloutTensors(rollout, this.agent);
     const stats = new StatsAccumulator();
-    const size = rollout.numSteps * rollout.numEnvs;
-    for (let epoch = 0; epoch < c.epochs; epoch++) {
-      for (const idx of minibatchOrder(size, c.minibatchSize, this.rng)) {
-        tf.tidy(() => {
-          const mb = gatherMinibatch(all, idx, true);
-          const actor = clippedGrads(
-            () => {
-              const { logProb, entropy } = this.agent.logProbEntropy(mb.obs, mb.actions);
-              const logRatio = tf.sub(logProb, mb.logProbs);
-              const ratio = tf.exp(logRatio);
-              const surrogate = tf.minimum(tf.mul(ratio, mb.advantages), tf.mul(tf.clipByValue(ratio, 1 - c.clip, 1 + c.clip), mb.advantages));
-              // Schulman's k3 estimator of KL(old || new), for monitoring only.
-              stats.add('approx_kl', tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)));
-              stats.add('entropy', tf.mean(entropy));
-              return tf.neg(tf.add(tf.mean(surrogate), tf.mul(c.entropyCoef, tf.mean(entropy)))) as tf.Scalar;
-            },
-            this.agent.actor,
-            c.maxGradNorm,
-          );
-          const critic = clippedGrads(
-            () => tf.mul(c.valueCoef, valueLoss(this.agent, mb.obs, mb.returns)) as tf.Scalar,
-            this.agent.critic,
-            c.maxGradNorm,
-          );
-          applyActorCritic(this.optimizer, this.agent, actor, critic, stats);
-        });
-      }
-    }
+    forEachMinibatch(all, c.epochs, c.minibatchSize, this.rng, (mb) => {
+      const actor = clippedGrads(
+        () => {
+          const { logProb, entropy } = this.agent.logProbEntropy(mb.obs, mb.actions);
+          const logRatio = tf.sub(logProb, mb.logProbs);
+          const ratio = tf.exp(logRatio);
+          const surrogate = tf.minimum(tf.mul(ratio, mb.advantages), tf.mul(tf.clipByValue(ratio, 1 - c.clip, 1 + c.clip), mb.advantages));
+          // Schulman's k3 estimator of KL(old || new), for monitoring only.
+          stats.add('approx_kl', tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)));
+          stats.add('entropy', tf.mean(entropy));
+          return tf.neg(tf.add(tf.mean(surrogate), tf.mul(c.entropyCoef, tf.mean(entropy)))) as tf.Scalar;
+        },
+        this.agent.actor,
+        c.maxGradNorm,
+      );
+      applyActorCritic(this.optimizer, this.agent, actor, criticGrads(this.agent, mb, c.valueCoef, c.maxGradNorm), stats);
+    });
     tf.dispose(Object.values(all));
     return updateStats(stats);
   }
