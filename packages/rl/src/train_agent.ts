@@ -73,8 +73,12 @@ function makeAlgorithm(a: AlgorithmConfig, agent: ActorCritic, rng: Rng): OnPoli
   }
 }
 
-/** Trains a fresh agent; the caller disposes `result.agent`. */
-export function trainAgent(o: TrainAgentOptions): TrainAgentResult {
+/**
+ * Trains a fresh agent; the caller disposes `result.agent`. Yields to the
+ * event loop after every update so that progress output and test runners'
+ * heartbeats keep flowing during long runs.
+ */
+export async function trainAgent(o: TrainAgentOptions): Promise<TrainAgentResult> {
   if (!Number.isInteger(o.totalSteps) || o.totalSteps < 1) throw new Error(`trainAgent: totalSteps must be an integer >= 1, got ${o.totalSteps}`);
   const root = new Rng(o.seed);
   const envRng = root.split();
@@ -107,6 +111,7 @@ export function trainAgent(o: TrainAgentOptions): TrainAgentResult {
         const r = evaluate();
         result.evaluations.push({ steps: collector.steps, meanReturn: mean(r) });
       }
+      await new Promise((resolve) => setTimeout(resolve, 0));
       reporter.tick(Number.isNaN(result.updates[u].episodeReturn) ? {} : { return: result.updates[u].episodeReturn });
     }
     result.finalReturns = evaluate();

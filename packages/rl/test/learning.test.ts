@@ -5,12 +5,12 @@ import { ActorCritic, CartPole, evaluatePolicy, RL_PRESETS, trainAgent } from '.
 const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 
 describe('learning effect', () => {
-  it('PDAC lifts CartPole far above its untrained policy within 16k steps (seeded)', () => {
+  it('PDAC lifts CartPole far above its untrained policy within 16k steps (seeded)', async () => {
     const p = RL_PRESETS.cartpole;
     const untrained = new ActorCritic(4, new CartPole().actionSpace, new Rng(0));
     const before = mean(evaluatePolicy(untrained, () => new CartPole(), 9, { episodes: 10, input: (raw) => Float32Array.from(raw) }));
     untrained.dispose();
-    const run = trainAgent({
+    const run = await trainAgent({
       makeEnv: () => new CartPole(),
       algorithm: { name: 'pdac', config: p.pdac },
       totalSteps: 16_384,

@@ -38,9 +38,9 @@ describe('memory', () => {
     agent.dispose();
   });
 
-  it.each(ALGORITHM_NAMES)('a whole %s run frees everything but the agent, and the agent frees the rest', (name) => {
+  it.each(ALGORITHM_NAMES)('a whole %s run frees everything but the agent, and the agent frees the rest', async (name) => {
     const before = tf.memory().numTensors;
-    const run = trainAgent({
+    const run = await trainAgent({
       makeEnv: () => new Pendulum(),
       algorithm: { name, config: { rolloutSteps: 8, minibatchSize: 8 } } as AlgorithmConfig,
       totalSteps: 64,

@@ -61,7 +61,7 @@ export async function runRl(ctx: ExperimentContext, cfg: RlRunConfig): Promise<E
     for (let i = 0; i < cfg.seeds; i++) {
       const seed = ctx.seed + i;
       const t0 = performance.now();
-      const run = trainAgent({
+      const run = await trainAgent({
         makeEnv: () => makeEnv(cfg.env),
         algorithm: { name: cfg.algo, config: preset[cfg.algo] } as AlgorithmConfig,
         totalSteps: cfg.steps,
