@@ -23,7 +23,7 @@ describe('rl experiment', () => {
   it('declares string flags with the algorithm and environment choices', () => {
     expect(resolveOptions(rl, {})).toEqual({ algo: 'pdac', env: 'pendulum', seeds: '1' });
     expect(() => resolveOptions(rl, { algo: 'dqn' })).toThrow(/--algo must be one of pdac, a2c, ppo/);
-    expect(() => resolveOptions(rl, { env: 'hopper' })).toThrow(/--env must be one of pendulum, mountaincar, cartpole/);
+    expect(() => resolveOptions(rl, { env: 'hopper' })).toThrow(/--env must be one of pendulum, mountaincar, cartpole, reacher/);
   });
 
   it('runs every algorithm for two seeds in a tiny budget with finite metrics and no tensor leak', async () => {

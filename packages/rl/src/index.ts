@@ -11,6 +11,7 @@ export { Pendulum, PENDULUM_DEFAULTS, angleNormalize } from './envs/pendulum.js'
 export type { PendulumConfig } from './envs/pendulum.js';
 export { CartPole } from './envs/cartpole.js';
 export { MountainCarContinuous } from './envs/mountain_car.js';
+export { Reacher } from './envs/reacher.js';
 export { ENV_NAMES, makeEnv } from './envs/make.js';
 export type { EnvName } from './envs/make.js';
 export { VectorEnv } from './vector_env.js';

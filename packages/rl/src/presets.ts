@@ -75,4 +75,16 @@ export const RL_PRESETS: Record<EnvName, RlPreset> = {
     ...shared(512, 10, 64, 3e-4, 0),
     a2c: {},
   },
+  // No Zoo setting for this task: CleanRL's continuous PPO schedule (10 epochs, batch 64, lr 3e-4,
+  // gamma 0.99, lambda 0.95, observation and reward normalization) on 4 envs x 512 steps.
+  reacher: {
+    numEnvs: 4,
+    gamma: 0.99,
+    lambda: 0.95,
+    normalizeObservations: true,
+    normalizeRewards: true,
+    steps: { quick: 49_152, full: 200_000 },
+    ...shared(512, 10, 64, 3e-4, 0),
+    a2c: {},
+  },
 };

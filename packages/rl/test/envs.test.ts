@@ -1,6 +1,6 @@
 import { Rng } from '@proj/core';
 import { describe, expect, it } from 'vitest';
-import { angleNormalize, CartPole, makeEnv, MountainCarContinuous, Pendulum, VectorEnv } from '../src/index.js';
+import { angleNormalize, CartPole, makeEnv, MountainCarContinuous, Pendulum, Reacher, VectorEnv } from '../src/index.js';
 
 // Expected states come from Gymnasium's update equations evaluated by hand
 // (float64, in the order of Gymnasium's code); the first step is spelled out.
@@ -176,5 +176,43 @@ describe('VectorEnv', () => {
     const venv = new VectorEnv(() => new CartPole(), 2, 0);
     venv.reset();
     expect(() => venv.step([1])).toThrow(/one entry per env \(2\)/);
+  });
+});
+
+describe('Reacher2D', () => {
+  it('takes a hand-computed first step from rest (two-link manipulator equations)', () => {
+    const env = new Reacher();
+    env.state.set([0, 0, 0, 0, 0.1, 0.1]);
+    // At q2 = 0: M11 = 0.1 * 0.01 + 0.05 * 0.0121 + 2 * 0.05 * 0.1 * 0.11 = 0.002705, M12 = 0.001155,
+    // M22 = 0.000605, det = 3.025e-7; torque (0.02, 0) gives qdd = (0.000605, -0.001155) * 0.02 / det = (40, -76.3636...).
+    const r = env.step([1, 0]);
+    expect(env.state[2]).toBeCloseTo(40 * 0.02, 9);
+    expect(env.state[3]).toBeCloseTo((-0.001155 * 0.02 * 0.02) / 3.025e-7, 9);
+    expect(env.state[0]).toBeCloseTo(40 * 0.02 * 0.02, 9);
+    // Reward of the pre-step state: fingertip at (0.21, 0), target (0.1, 0.1); control cost 1.
+    expect(r.reward).toBeCloseTo(-Math.hypot(0.11, -0.1) - 1, 12);
+    expect(r.observation.length).toBe(10);
+    const [fx, fy] = env.fingertip();
+    expect(r.observation[8]).toBeCloseTo(fx - 0.1, 12);
+    expect(r.observation[9]).toBeCloseTo(fy - 0.1, 12);
+  });
+
+  it('draws targets inside the disc of radius 0.2, clips actions, truncates after 50 steps', () => {
+    const env = new Reacher();
+    const rng = new Rng(2);
+    for (let i = 0; i < 50; i++) {
+      env.reset(rng);
+      expect(Math.hypot(env.state[4], env.state[5])).toBeLessThan(0.2);
+    }
+    const a = new Reacher();
+    const b = new Reacher();
+    a.reset(new Rng(0));
+    b.reset(new Rng(0));
+    a.step([5, -5]);
+    b.step([1, -1]);
+    expect(Array.from(a.state.slice(0, 4))).toEqual(Array.from(b.state.slice(0, 4)));
+    let last = a.step([0, 0]);
+    for (let t = 2; t < 50; t++) last = a.step([0, 0]);
+    expect(last.truncated).toBe(true);
   });
 });

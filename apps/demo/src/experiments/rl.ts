@@ -146,7 +146,7 @@ function summarize(cfg: RlRunConfig, runs: TrainAgentResult[], seconds: number[]
 export const rl: Experiment = {
   name: 'rl',
   package: '@proj/rl',
-  description: 'Primal-dual actor-critic (PDAC) vs A2C and PPO on Pendulum, MountainCarContinuous, CartPole',
+  description: 'Primal-dual actor-critic (PDAC) vs A2C and PPO on Pendulum, MountainCarContinuous, CartPole, a 2-link reacher',
   options: {
     algo: { type: 'string', description: 'algorithm', default: 'pdac', choices: ALGORITHM_NAMES },
     env: { type: 'string', description: 'environment', default: 'pendulum', choices: ENV_NAMES },

@@ -3,8 +3,9 @@ import type { Env } from '../env.js';
 import { CartPole } from './cartpole.js';
 import { MountainCarContinuous } from './mountain_car.js';
 import { Pendulum } from './pendulum.js';
+import { Reacher } from './reacher.js';
 
-export const ENV_NAMES = ['pendulum', 'mountaincar', 'cartpole'] as const;
+export const ENV_NAMES = ['pendulum', 'mountaincar', 'cartpole', 'reacher'] as const;
 export type EnvName = (typeof ENV_NAMES)[number];
 
 export function makeEnv(name: EnvName): Env {
@@ -15,6 +16,8 @@ export function makeEnv(name: EnvName): Env {
       return new MountainCarContinuous();
     case 'cartpole':
       return new CartPole();
+    case 'reacher':
+      return new Reacher();
     default:
       throw new Error(`makeEnv: name must be one of ${ENV_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
   }
