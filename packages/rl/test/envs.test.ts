@@ -180,21 +180,26 @@ describe('VectorEnv', () => {
 });
 
 describe('Reacher2D', () => {
-  it('takes a hand-computed first step from rest (two-link manipulator equations)', () => {
+  it('takes a hand-computed first step from rest (two-link manipulator equations) and clips joint speeds', () => {
     const env = new Reacher();
     env.state.set([0, 0, 0, 0, 0.1, 0.1]);
-    // At q2 = 0: M11 = 0.1 * 0.01 + 0.05 * 0.0121 + 2 * 0.05 * 0.1 * 0.11 = 0.002705, M12 = 0.001155,
-    // M22 = 0.000605, det = 3.025e-7; torque (0.02, 0) gives qdd = (0.000605, -0.001155) * 0.02 / det = (40, -76.3636...).
-    const r = env.step([1, 0]);
-    expect(env.state[2]).toBeCloseTo(40 * 0.02, 9);
-    expect(env.state[3]).toBeCloseTo((-0.001155 * 0.02 * 0.02) / 3.025e-7, 9);
-    expect(env.state[0]).toBeCloseTo(40 * 0.02 * 0.02, 9);
-    // Reward of the pre-step state: fingertip at (0.21, 0), target (0.1, 0.1); control cost 1.
-    expect(r.reward).toBeCloseTo(-Math.hypot(0.11, -0.1) - 1, 12);
+    // At q2 = 0 with unit masses: M11 = 2 * 0.01 + 0.0121 + 2 * 0.1 * 0.11 = 0.0541, M12 = 0.0231, M22 = 0.0121,
+    // det = 0.0541 * 0.0121 - 0.0231^2 = 0.000121; torque 5 * (0.1, 0) gives qdd = (0.0121, -0.0231) * 0.5 / det = (50, -95.45...).
+    const r = env.step([0.1, 0]);
+    expect(env.state[2]).toBeCloseTo(50 * 0.02, 9);
+    expect(env.state[3]).toBeCloseTo(((-0.0231 * 0.5) / 0.000121) * 0.02, 9);
+    expect(env.state[0]).toBeCloseTo(50 * 0.02 * 0.02, 9);
+    // Reward of the pre-step state: fingertip at (0.21, 0), target (0.1, 0.1); control cost 0.01.
+    expect(r.reward).toBeCloseTo(-Math.hypot(0.11, -0.1) - 0.01, 12);
     expect(r.observation.length).toBe(10);
     const [fx, fy] = env.fingertip();
     expect(r.observation[8]).toBeCloseTo(fx - 0.1, 12);
     expect(r.observation[9]).toBeCloseTo(fy - 0.1, 12);
+    // A full torque would give |qd2| = 19 after one step: clipped to 10.
+    env.state.set([0, 0, 0, 0, 0.1, 0.1]);
+    env.step([1, 0]);
+    expect(env.state[2]).toBeCloseTo(10, 9);
+    expect(env.state[3]).toBe(-10);
   });
 
   it('draws targets inside the disc of radius 0.2, clips actions, truncates after 50 steps', () => {
