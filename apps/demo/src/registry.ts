@@ -1,5 +1,7 @@
 import type { Experiment } from './experiment.js';
 import { coreMnist } from './experiments/core_mnist.js';
+import { vmc } from './experiments/vmc.js';
+import { vmcEd } from './experiments/vmc_ed.js';
 import { declaredOptions } from './options.js';
 
 /**
@@ -7,7 +9,7 @@ import { declaredOptions } from './options.js';
  * To add one: write `src/experiments/<name>.ts` exporting an `Experiment`
  * and add it to this array.
  */
-export const EXPERIMENTS: readonly Experiment[] = [coreMnist];
+export const EXPERIMENTS: readonly Experiment[] = [coreMnist, vmcEd, vmc];
 
 /** Experiments by name, checked once so that a typo in a registration fails at startup. */
 export interface Registry {
