@@ -87,9 +87,12 @@ export class CNN implements WaveFunction {
   readonly layout: { name: string; shape: number[] }[] = [];
   private readonly plan: BlockPlan[] = [];
   private readonly n: number;
-  private readonly L2: number;
-  /** Pooled cells: site of corner (2a, 2b) for each cell q. */
-  private readonly cellCorner: Int32Array;
+  /** inv[s * k*k + t]: the output site whose kernel tap t reads site s (for fixed t the periodic shift is a bijection). */
+  private readonly inv0: Int32Array;
+  /** Block 0's convolution output for the unswapped x in `logPsiSwapped`. */
+  private readonly zRef: Float64Array;
+  /** The four sites of each pooled cell q: cellSites[4q + d], d = 2 * row offset + column offset. */
+  private readonly cellSites: Int32Array;
 
   constructor(
     readonly hilbert: Hilbert,
@@ -102,10 +105,13 @@ export class CNN implements WaveFunction {
     if (hilbert.n !== n) throw new Error(`CNN: hilbert has ${hilbert.n} sites, lattice ${n}`);
     if (config.blocks.length === 0) throw new Error('CNN: config.blocks must not be empty');
     this.n = n;
-    this.L2 = L2;
     const cells = n / 4;
-    this.cellCorner = new Int32Array(cells);
-    for (let a = 0; a < L1 / 2; a++) for (let b = 0; b < L2 / 2; b++) this.cellCorner[a * (L2 / 2) + b] = 2 * a * L2 + 2 * b;
+    this.cellSites = new Int32Array(4 * cells);
+    for (let a = 0; a < L1 / 2; a++) {
+      for (let b = 0; b < L2 / 2; b++) {
+        for (let d = 0; d < 4; d++) this.cellSites[4 * (a * (L2 / 2) + b) + d] = (2 * a + (d >> 1)) * L2 + 2 * b + (d & 1);
+      }
+    }
     let offset = 0;
     let cin = inputChannels(hilbert);
     config.blocks.forEach((blk, bi) => {
@@ -151,6 +157,11 @@ export class CNN implements WaveFunction {
       this.plan.push(p);
       cin = cout;
     });
+    const p0 = this.plan[0];
+    const kk0 = p0.k * p0.k;
+    this.inv0 = new Int32Array(n * kk0);
+    for (let pos = 0; pos < n; pos++) for (let t = 0; t < kk0; t++) this.inv0[p0.nbr[pos * kk0 + t] * kk0 + t] = pos;
+    this.zRef = new Float64Array(n * p0.c);
     this.numParams = offset;
     this.params = new Float64Array(offset);
     const rng = toRng(seed);
@@ -171,41 +182,46 @@ export class CNN implements WaveFunction {
     this.params.set(values);
   }
 
-  private forward(x: Int8Array): LogPsi {
-    if (x.length !== this.n) throw new Error(`CNN: x must have ${this.n} sites, got ${x.length}`);
+  /** Convolution with periodic padding of block p: input -> z. */
+  private conv(p: BlockPlan): void {
     const P = this.params;
-    encodeInput(this.hilbert, x, this.plan[0].input);
-    const halfW = this.L2 / 2;
-    for (let bi = 0; bi < this.plan.length; bi++) {
-      const p = this.plan[bi];
-      const { cin, c, cout, k, nbr, input, z, pooled, argmax, out } = p;
-      const kk = k * k;
-      // Convolution with periodic padding.
-      for (let pos = 0; pos < this.n; pos++) {
-        const zo = pos * c;
-        for (let co = 0; co < c; co++) z[zo + co] = P[p.b + co];
-        for (let t = 0; t < kk; t++) {
-          const io = nbr[pos * kk + t] * cin;
-          for (let ci = 0; ci < cin; ci++) {
-            const a = input[io + ci];
-            if (a === 0) continue;
-            const wo = p.w + (t * cin + ci) * c;
-            for (let co = 0; co < c; co++) z[zo + co] += a * P[wo + co];
-          }
+    const { cin, c, k, nbr, input, z } = p;
+    const kk = k * k;
+    for (let pos = 0; pos < this.n; pos++) {
+      const zo = pos * c;
+      for (let co = 0; co < c; co++) z[zo + co] = P[p.b + co];
+      for (let t = 0; t < kk; t++) {
+        const io = nbr[pos * kk + t] * cin;
+        for (let ci = 0; ci < cin; ci++) {
+          const a = input[io + ci];
+          if (a === 0) continue;
+          const wo = p.w + (t * cin + ci) * c;
+          for (let co = 0; co < c; co++) z[zo + co] += a * P[wo + co];
         }
       }
+    }
+  }
+
+  /** Everything after block 0's convolution: pooling, transposed convolutions, later blocks, the product. */
+  private finish(): LogPsi {
+    const P = this.params;
+    const cs = this.cellSites;
+    const cells = cs.length / 4;
+    for (let bi = 0; bi < this.plan.length; bi++) {
+      const p = this.plan[bi];
+      const { c, cout, z, pooled, argmax, out } = p;
+      if (bi > 0) this.conv(p);
       // 2x2 max-pool, stride 2, remembering the winner for the backward pass.
-      for (let q = 0; q < this.cellCorner.length; q++) {
-        const s0 = this.cellCorner[q];
-        const sites = [s0, s0 + 1, s0 + this.L2, s0 + this.L2 + 1];
+      for (let q = 0; q < cells; q++) {
         for (let ch = 0; ch < c; ch++) {
-          let best = sites[0];
+          let best = cs[4 * q];
           let bv = z[best * c + ch];
           for (let m = 1; m < 4; m++) {
-            const v = z[sites[m] * c + ch];
+            const site = cs[4 * q + m];
+            const v = z[site * c + ch];
             if (v > bv) {
               bv = v;
-              best = sites[m];
+              best = site;
             }
           }
           pooled[q * c + ch] = bv;
@@ -213,11 +229,9 @@ export class CNN implements WaveFunction {
         }
       }
       // 2x2 stride-2 transposed convolution: cell q writes its 2x2 sites.
-      for (let q = 0; q < this.cellCorner.length; q++) {
-        const a = Math.floor(q / halfW);
-        const b = q % halfW;
+      for (let q = 0; q < cells; q++) {
         for (let d = 0; d < 4; d++) {
-          const pos = (2 * a + (d >> 1)) * this.L2 + 2 * b + (d & 1);
+          const pos = cs[4 * q + d];
           for (let co = 0; co < cout; co++) {
             let s = P[p.vb + co];
             const vo = p.v + d * c * cout + co;
@@ -228,15 +242,70 @@ export class CNN implements WaveFunction {
       }
       if (bi + 1 < this.plan.length) this.plan[bi + 1].input.set(out);
     }
+    // log of the product of |out|, one Math.log per ~1e100 of dynamic range.
     const out = this.plan[this.plan.length - 1].out;
     let logAbs = 0;
+    let prod = 1;
     let sign = 1;
     for (let i = 0; i < out.length; i++) {
       const o = out[i];
-      if (o < 0) sign = -sign;
-      logAbs += Math.log(Math.abs(o));
+      if (o < 0) {
+        sign = -sign;
+        prod *= -o;
+      } else prod *= o;
+      if (prod > 1e100 || prod < 1e-100) {
+        logAbs += Math.log(prod);
+        prod = 1;
+      }
     }
-    return { logAbs, sign };
+    return { logAbs: logAbs + Math.log(prod), sign };
+  }
+
+  private forward(x: Int8Array): LogPsi {
+    if (x.length !== this.n) throw new Error(`CNN: x must have ${this.n} sites, got ${x.length}`);
+    encodeInput(this.hilbert, x, this.plan[0].input);
+    this.conv(this.plan[0]);
+    return this.finish();
+  }
+
+  /**
+   * log psi of x with sites pairs[2k], pairs[2k + 1] swapped, for k < m
+   * (the connected configurations of a local energy). Block 0's convolution
+   * is computed once for x and then corrected at the two changed sites:
+   * 2 k^2 taps instead of n k^2.
+   */
+  logPsiSwapped(x: Int8Array, pairs: Int32Array, m: number, logAbs: Float64Array, sign: Float64Array): void {
+    if (x.length !== this.n) throw new Error(`CNN: x must have ${this.n} sites, got ${x.length}`);
+    const p = this.plan[0];
+    const { cin, c, k, input, z } = p;
+    const kk = k * k;
+    const P = this.params;
+    encodeInput(this.hilbert, x, input);
+    this.conv(p);
+    this.zRef.set(z);
+    for (let e = 0; e < m; e++) {
+      z.set(this.zRef);
+      const i = pairs[2 * e];
+      const j = pairs[2 * e + 1];
+      // The input at i becomes that at j and vice versa: delta = input_j - input_i at i, the negative at j.
+      for (let ci = 0; ci < cin; ci++) {
+        const delta = input[j * cin + ci] - input[i * cin + ci];
+        if (delta === 0) continue;
+        for (let t = 0; t < kk; t++) {
+          const wo = p.w + (t * cin + ci) * c;
+          const zi = this.inv0[i * kk + t] * c;
+          const zj = this.inv0[j * kk + t] * c;
+          for (let co = 0; co < c; co++) {
+            const w = delta * P[wo + co];
+            z[zi + co] += w;
+            z[zj + co] -= w;
+          }
+        }
+      }
+      const r = this.finish();
+      logAbs[e] = r.logAbs;
+      sign[e] = r.sign;
+    }
   }
 
   logPsi(x: Int8Array): LogPsi {
@@ -250,7 +319,8 @@ export class CNN implements WaveFunction {
     const res = this.forward(x);
     const P = this.params;
     grad.fill(0, offset, offset + this.numParams);
-    const halfW = this.L2 / 2;
+    const cs = this.cellSites;
+    const cells = cs.length / 4;
     // d log|psi| / d out_i = 1 / out_i for the last block.
     const lastOut = this.plan[this.plan.length - 1].out;
     let gOut = new Float64Array(lastOut.length);
@@ -261,11 +331,9 @@ export class CNN implements WaveFunction {
       const kk = k * k;
       gPooled.fill(0);
       // Transposed convolution.
-      for (let q = 0; q < this.cellCorner.length; q++) {
-        const a = Math.floor(q / halfW);
-        const b = q % halfW;
+      for (let q = 0; q < cells; q++) {
         for (let d = 0; d < 4; d++) {
-          const pos = (2 * a + (d >> 1)) * this.L2 + 2 * b + (d & 1);
+          const pos = cs[4 * q + d];
           for (let co = 0; co < cout; co++) {
             const g = gOut[pos * cout + co];
             if (g === 0) continue;

@@ -9,7 +9,7 @@
  */
 import { enumerateSector, sectorSize } from './hilbert.js';
 import { lanczosLowest, type LanczosOptions } from './lanczos.js';
-import { connectionBuffers, type Operator } from './operator.js';
+import { connectionBuffers, swapSites, type Operator } from './operator.js';
 
 export interface SparseHamiltonian {
   dim: number;
@@ -42,14 +42,9 @@ export function sparseHamiltonian(op: Operator): SparseHamiltonian {
     cols[nnz] = r;
     vals[nnz++] = op.diagonal(x);
     for (let k = 0; k < m; k++) {
-      const i = pairs[2 * k];
-      const j = pairs[2 * k + 1];
-      const xi = x[i];
-      x[i] = x[j];
-      x[j] = xi;
+      swapSites(x, pairs[2 * k], pairs[2 * k + 1]);
       cols[nnz] = rank(x);
-      x[j] = x[i];
-      x[i] = xi;
+      swapSites(x, pairs[2 * k], pairs[2 * k + 1]);
       vals[nnz++] = mels[k];
     }
     rowStart[r + 1] = nnz;

@@ -6,28 +6,31 @@
  */
 import type { SampleBatch } from './metropolis.js';
 import type { WaveFunction } from './model.js';
-import { connectionBuffers, type Operator } from './operator.js';
+import { connectionBuffers, swapSites, type Operator } from './operator.js';
 
 /** E_loc of every sample of the batch (its logAbs/sign are those of `model` now). */
 export function localEnergies(model: WaveFunction, op: Operator, batch: SampleBatch): Float64Array {
   const n = op.hilbert.n;
   const out = new Float64Array(batch.count);
   const { pairs, mels } = connectionBuffers(op);
+  const la2 = new Float64Array(op.maxConnected);
+  const sg2 = new Float64Array(op.maxConnected);
   for (let s = 0; s < batch.count; s++) {
     const x = batch.configs.slice(s * n, (s + 1) * n);
     let e = op.diagonal(x);
     const m = op.offDiagonal(x, pairs, mels);
     const la = batch.logAbs[s];
     const sg = batch.sign[s];
+    if (model.logPsiSwapped) {
+      model.logPsiSwapped(x, pairs, m, la2, sg2);
+      for (let k = 0; k < m; k++) e += mels[k] * sg2[k] * sg * Math.exp(la2[k] - la);
+      out[s] = e;
+      continue;
+    }
     for (let k = 0; k < m; k++) {
-      const i = pairs[2 * k];
-      const j = pairs[2 * k + 1];
-      const xi = x[i];
-      x[i] = x[j];
-      x[j] = xi;
+      swapSites(x, pairs[2 * k], pairs[2 * k + 1]);
       const r = model.logPsi(x);
-      x[j] = x[i];
-      x[i] = xi;
+      swapSites(x, pairs[2 * k], pairs[2 * k + 1]);
       e += mels[k] * r.sign * sg * Math.exp(r.logAbs - la);
     }
     out[s] = e;

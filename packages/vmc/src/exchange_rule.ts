@@ -12,6 +12,7 @@
  *   min(1, |psi(x')|^2 / |psi(x)|^2 * n(x) / n(x')).
  */
 import type { Rng } from '@proj/core';
+import { swapSites } from './operator.js';
 
 export interface SwapProposal {
   i: number;
@@ -48,12 +49,9 @@ export class ExchangeRule {
     const b = this.movable[rng.int(m)];
     const i = this.bi[b];
     const j = this.bj[b];
-    const xi = x[i];
-    x[i] = x[j];
-    x[j] = xi;
+    swapSites(x, i, j);
     const mAfter = this.count(x);
-    x[j] = x[i];
-    x[i] = xi;
+    swapSites(x, i, j);
     return { i, j, logCorrection: Math.log(m / mAfter) };
   }
 }

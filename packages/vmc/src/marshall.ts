@@ -6,7 +6,7 @@
  * networks of the paper do. For t-J it counts up electrons on sublattice A.
  */
 import type { SquareLattice } from './lattice.js';
-import type { LogPsi, WaveFunction } from './model.js';
+import { WaveFunctionWrapper, type LogPsi, type WaveFunction } from './model.js';
 
 export function marshallSign(x: Int8Array, sublattice: Uint8Array): number {
   let up = 0;
@@ -14,22 +14,31 @@ export function marshallSign(x: Int8Array, sublattice: Uint8Array): number {
   return up % 2 === 0 ? 1 : -1;
 }
 
-export class MarshallSign implements WaveFunction {
+export class MarshallSign extends WaveFunctionWrapper {
+  /** Present when the inner model has the fast path. */
+  readonly logPsiSwapped?: WaveFunction['logPsiSwapped'];
+
   constructor(
-    readonly inner: WaveFunction,
+    inner: WaveFunction,
     readonly lattice: SquareLattice,
-  ) {}
-
-  get numParams(): number {
-    return this.inner.numParams;
-  }
-
-  get params(): Float64Array {
-    return this.inner.params;
-  }
-
-  get layout(): readonly { name: string; shape: number[] }[] {
-    return this.inner.layout;
+  ) {
+    super(inner);
+    const fast = inner.logPsiSwapped?.bind(inner);
+    if (fast) {
+      this.logPsiSwapped = (x, pairs, m, logAbs, sign) => {
+        fast(x, pairs, m, logAbs, sign);
+        const sub = lattice.sublattice;
+        const base = marshallSign(x, sub);
+        for (let k = 0; k < m; k++) {
+          const i = pairs[2 * k];
+          const j = pairs[2 * k + 1];
+          // The swap moves an up spin between sublattices (so flips the sign) iff
+          // the sublattices differ; x_i != x_j, so at most one of them is up.
+          const flip = sub[i] !== sub[j] && (x[i] === 1 || x[j] === 1);
+          sign[k] *= flip ? -base : base;
+        }
+      };
+    }
   }
 
   logPsi(x: Int8Array): LogPsi {

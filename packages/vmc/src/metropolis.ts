@@ -9,6 +9,7 @@ import { Rng, toRng } from '@proj/core';
 import type { ExchangeRule } from './exchange_rule.js';
 import { checkConfig, randomConfig, type Hilbert } from './hilbert.js';
 import type { WaveFunction } from './model.js';
+import { swapSites } from './operator.js';
 
 export interface MetropolisConfig {
   /** Independent chains (default 16, NetKet's default for CPU). */
@@ -96,18 +97,14 @@ export class MetropolisSampler {
           const move = this.rule.propose(x, this.rng);
           if (move === null) continue;
           proposed++;
-          const { i, j } = move;
-          const xi = x[i];
-          x[i] = x[j];
-          x[j] = xi;
+          swapSites(x, move.i, move.j);
           const next = this.model.logPsi(x);
           const logRatio = 2 * (next.logAbs - cur.logAbs) + move.logCorrection;
           if (logRatio >= 0 || this.rng.uniform() < Math.exp(logRatio)) {
             cur = next;
             accepted++;
           } else {
-            x[j] = x[i];
-            x[i] = xi;
+            swapSites(x, move.i, move.j);
           }
         }
         if (s >= skip) {

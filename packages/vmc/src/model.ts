@@ -23,6 +23,11 @@ export interface WaveFunction {
   logPsi(x: Int8Array): LogPsi;
   /** log psi(x) and d log|psi(x)| / d theta written to grad[offset, offset + numParams). */
   logPsiGrad(x: Int8Array, grad: Float64Array, offset?: number): LogPsi;
+  /**
+   * Optional fast path for local energies: log psi of x with sites
+   * pairs[2k], pairs[2k + 1] swapped, for k < m, into logAbs[k] and sign[k].
+   */
+  logPsiSwapped?(x: Int8Array, pairs: Int32Array, m: number, logAbs: Float64Array, sign: Float64Array): void;
 }
 
 /**
@@ -51,4 +56,27 @@ export function encodeInput(h: Hilbert, x: Int8Array, out: Float64Array): void {
 /** Throws unless `params` has `expected` entries. */
 export function checkParamCount(what: string, params: ArrayLike<number>, expected: number): void {
   if (params.length !== expected) throw new Error(`${what}: expected ${expected} parameters, got ${params.length}`);
+}
+
+/**
+ * Base of wrappers that change psi but not the parameters (a sign prior, a
+ * symmetrization): parameters and layout are those of `inner`.
+ */
+export abstract class WaveFunctionWrapper implements WaveFunction {
+  constructor(readonly inner: WaveFunction) {}
+
+  get numParams(): number {
+    return this.inner.numParams;
+  }
+
+  get params(): Float64Array {
+    return this.inner.params;
+  }
+
+  get layout(): readonly { name: string; shape: number[] }[] {
+    return this.inner.layout;
+  }
+
+  abstract logPsi(x: Int8Array): LogPsi;
+  abstract logPsiGrad(x: Int8Array, grad: Float64Array, offset?: number): LogPsi;
 }

@@ -21,6 +21,13 @@ export interface Operator {
   offDiagonal(x: Int8Array, pairs: Int32Array, mels: Float64Array): number;
 }
 
+/** Swaps x[i] and x[j] in place; a second call restores x. */
+export function swapSites(x: Int8Array, i: number, j: number): void {
+  const xi = x[i];
+  x[i] = x[j];
+  x[j] = xi;
+}
+
 /** Buffers sized for `offDiagonal` of `op`. */
 export function connectionBuffers(op: Operator): { pairs: Int32Array; mels: Float64Array } {
   return { pairs: new Int32Array(2 * op.maxConnected), mels: new Float64Array(op.maxConnected) };
@@ -33,8 +40,7 @@ export function connectedElements(op: Operator, x: Int8Array): { x: Int8Array; m
   const m = op.offDiagonal(x, pairs, mels);
   for (let k = 0; k < m; k++) {
     const y = x.slice();
-    y[pairs[2 * k]] = x[pairs[2 * k + 1]];
-    y[pairs[2 * k + 1]] = x[pairs[2 * k]];
+    swapSites(y, pairs[2 * k], pairs[2 * k + 1]);
     out.push({ x: y, mel: mels[k] });
   }
   return out;

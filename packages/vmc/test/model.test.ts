@@ -1,7 +1,7 @@
 import { tf } from '@proj/core';
 import { describe, expect, it } from 'vitest';
 import {
-  CNN, MarshallSign, marshallSign, randomConfig, RBM, spinHilbert, squareLattice, tjHilbert,
+  CNN, MarshallSign, marshallSign, randomConfig, RBM, spinHilbert, squareLattice, tjHilbert, TranslationSymmetric,
   type Hilbert, type SquareLattice, type WaveFunction,
 } from '../src/index.js';
 
@@ -106,6 +106,29 @@ describe('CNN (Liang et al. 2018)', () => {
     });
   }
 
+  it('logPsiSwapped (incremental first convolution) equals logPsi of each swapped x, with and without Marshall sign', () => {
+    for (const [h, L, cfg] of cases.map((c) => [c[1], c[2], c[3]] as const)) {
+      const cnn = new CNN(h, L, cfg, 8);
+      for (const model of [cnn, new MarshallSign(cnn, L)] as WaveFunction[]) {
+        const x = randomConfig(h, 31);
+        const pairs: number[] = [];
+        for (const [i, j] of [...L.bonds1, ...L.bonds2]) if (x[i] !== x[j]) pairs.push(i, j);
+        const m = pairs.length / 2;
+        const la = new Float64Array(m);
+        const sg = new Float64Array(m);
+        model.logPsiSwapped!(x, Int32Array.from(pairs), m, la, sg);
+        for (let k = 0; k < m; k++) {
+          const y = x.slice();
+          y[pairs[2 * k]] = x[pairs[2 * k + 1]];
+          y[pairs[2 * k + 1]] = x[pairs[2 * k]];
+          const ref = model.logPsi(y);
+          expect(la[k]).toBeCloseTo(ref.logAbs, 10);
+          expect(sg[k]).toBe(ref.sign);
+        }
+      }
+    }
+  });
+
   it('counts parameters per block and rejects odd sides and bad x', () => {
     const m = new CNN(spinHilbert(16), L44, { blocks: [{ kernel: 4, channels: 16 }] });
     expect(m.numParams).toBe(4 * 4 * 16 + 16 + 4 * 16 + 1);
@@ -135,5 +158,44 @@ describe('RBM and Marshall sign', () => {
     inner.logPsiGrad(x, g1);
     m.logPsiGrad(x, g2);
     expect(g2).toEqual(g1);
+  });
+});
+
+describe('translation symmetrization', () => {
+  it('makes the CNN invariant under every translation, and its log-derivatives match finite differences', () => {
+    const L = squareLattice(4, 4);
+    const h = spinHilbert(16);
+    const cnn = new CNN(h, L, { blocks: [{ kernel: 3, channels: 4 }], outputInitScale: 2 }, 3);
+    const sym = new TranslationSymmetric(new MarshallSign(cnn, L), h, L);
+    const x = randomConfig(h, 4);
+    const shift = (y: Int8Array, dr: number, dc: number) => {
+      const z = new Int8Array(16);
+      for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) z[((r + dr) % 4) * 4 + ((c + dc) % 4)] = y[r * 4 + c];
+      return z;
+    };
+    const base = sym.logPsi(x);
+    // The bare CNN is only invariant under even shifts; the symmetrized one under all.
+    expect(cnn.logPsi(shift(x, 0, 1)).logAbs).not.toBeCloseTo(cnn.logPsi(x).logAbs, 6);
+    expect(cnn.logPsi(shift(x, 2, 2)).logAbs).toBeCloseTo(cnn.logPsi(x).logAbs, 10);
+    for (const [dr, dc] of [[0, 1], [1, 0], [1, 3], [3, 2]]) {
+      const r = sym.logPsi(shift(x, dr, dc));
+      expect(r.logAbs).toBeCloseTo(base.logAbs, 10);
+      expect(r.sign).toBe(base.sign);
+    }
+    finiteDifferenceCheck(sym, x, 40, 9);
+    // Its fast path for local energies agrees with evaluating each swapped configuration.
+    const pairs = Int32Array.from(L.bonds1.filter(([i, j]) => x[i] !== x[j]).flat());
+    const m = pairs.length / 2;
+    const la = new Float64Array(m);
+    const sg = new Float64Array(m);
+    sym.logPsiSwapped!(x, pairs, m, la, sg);
+    for (let k = 0; k < m; k++) {
+      const y = x.slice();
+      y[pairs[2 * k]] = x[pairs[2 * k + 1]];
+      y[pairs[2 * k + 1]] = x[pairs[2 * k]];
+      expect(la[k]).toBeCloseTo(sym.logPsi(y).logAbs, 10);
+      expect(sg[k]).toBe(sym.logPsi(y).sign);
+    }
+    expect(() => new TranslationSymmetric(cnn, tjHilbert(16, 2), L)).toThrow(/spin Hilbert spaces only/);
   });
 });

@@ -36,7 +36,7 @@ describe('Metropolis sampler with exchange moves', () => {
     expect(chi2).toBeLessThan(20.5);
     expect(acceptance).toBeGreaterThan(0);
     expect(acceptance).toBeLessThan(1);
-  });
+  }, 30_000);
 
   it('samples |psi|^2 of a t-J RBM on a 2x3 torus, where move counts n(x) differ (Hastings correction)', () => {
     const L = squareLattice(2, 3);
@@ -46,7 +46,7 @@ describe('Metropolis sampler with exchange moves', () => {
     expect(dof).toBe(59);
     // 99.9% quantile of chi-square with 59 dof is 98.3.
     expect(chi2).toBeLessThan(98.3);
-  });
+  }, 30_000);
 
   it('without the Hastings factor the same chain would be biased (the test can fail)', () => {
     const L = squareLattice(2, 3);
@@ -59,7 +59,7 @@ describe('Metropolis sampler with exchange moves', () => {
       return m && { ...m, logCorrection: 0 };
     };
     expect(chiSquare(h, model, biased, 60_000, 2).chi2).toBeGreaterThan(98.3);
-  });
+  }, 30_000);
 
   it('same seed, same samples; chains keep the sector', () => {
     const L = squareLattice(4, 4);
