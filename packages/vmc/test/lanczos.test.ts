@@ -37,7 +37,7 @@ describe('Lanczos', () => {
   });
 });
 
-describe('exact diagonalization of 4x4 tori against published values', () => {
+describe('exact diagonalization of 4x4 tori', () => {
   it('J1-J2, J2 = 0: E = -11.228483 (E/N = -0.701780, Schulz, Ziman & Poilblanc 1996)', () => {
     const r = exactGroundEnergy(new J1J2Heisenberg(squareLattice(4, 4), { j2: 0 }));
     expect(r.dim).toBe(12870);
@@ -49,7 +49,10 @@ describe('exact diagonalization of 4x4 tori against published values', () => {
     expect(r.energy / 16).toBeCloseTo(-0.52862, 5);
   });
 
-  it('t-J, 2 holes, t = 1, J = 0.4: 411,840 states, E = -10.68392', () => {
+  // ~5 s alone but ~1 min on the shared CI machine, where blocking a vitest
+  // worker that long trips its RPC timeout: opt in with VMC_SLOW=1
+  // (`proj-demo vmc-ed --model tj` computes the same number).
+  it.skipIf(!process.env.VMC_SLOW)('t-J, 2 holes, t = 1, J = 0.4: 411,840 states, E = -10.68392 (our value, no published number found; VMC_SLOW=1)', () => {
     const r = exactGroundEnergy(new TJModel(squareLattice(4, 4), { t: 1, j: 0.4, holes: 2 }));
     expect(r.dim).toBe(411840);
     expect(r.energy).toBeCloseTo(-10.68392, 4);
