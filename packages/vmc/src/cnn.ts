@@ -16,7 +16,7 @@
 import { toRng, type Rng } from '@proj/core';
 import type { Hilbert } from './hilbert.js';
 import type { SquareLattice } from './lattice.js';
-import { checkParamCount, encodeInput, inputChannels, type LogPsi, type WaveFunction } from './model.js';
+import { encodeInput, inputChannels, type LogPsi, type WaveFunction } from './model.js';
 
 export interface CnnBlock {
   /** Side of the square convolution kernel. */
@@ -174,12 +174,6 @@ export class CNN implements WaveFunction {
       for (let i = p.v; i < p.vb; i++) this.params[i] = rng.normal(0, sv);
       for (let i = p.vb; i < p.vb + p.cout; i++) this.params[i] = last ? 1 : 0;
     });
-  }
-
-  /** Replaces the parameters (checked length). */
-  setParams(values: ArrayLike<number>): void {
-    checkParamCount('CNN.setParams', values, this.numParams);
-    this.params.set(values);
   }
 
   /** Convolution with periodic padding of block p: input -> z. */

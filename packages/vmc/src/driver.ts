@@ -117,8 +117,15 @@ export class VmcDriver {
   /** Everything the next iteration depends on, as safetensors bytes. */
   checkpoint(): Uint8Array {
     const snap = this.sampler.snapshot();
-    const tensors: Record<string, SafeTensor> = {
-      params: { dtype: 'F64', shape: [this.model.numParams], data: this.model.params.slice() },
+    // One tensor per parameter block (model.layout), so the file reads as named weights elsewhere too.
+    const tensors: Record<string, SafeTensor> = {};
+    let offset = 0;
+    for (const { name, shape } of this.model.layout) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      tensors[`params.${name}`] = { dtype: 'F64', shape, data: this.model.params.slice(offset, offset + size) };
+      offset += size;
+    }
+    Object.assign(tensors, {
       'sampler.configs': { dtype: 'I8', shape: [snap.configs.length], data: snap.configs },
       'sampler.rng': { dtype: 'U32', shape: [4], data: Uint32Array.from(snap.rng) },
       history: {
@@ -126,7 +133,7 @@ export class VmcDriver {
         shape: [this.history.length, HISTORY_FIELDS.length],
         data: Float64Array.from(this.history.flatMap((h) => HISTORY_FIELDS.map((f) => h[f]))),
       },
-    };
+    });
     for (const [k, v] of Object.entries(this.optimizer.state())) tensors[`optimizer.${k}`] = { dtype: 'F64', shape: [v.length], data: v };
     return encodeSafetensors(tensors, {
       iteration: String(this.iteration),
@@ -146,11 +153,15 @@ export class VmcDriver {
     if (metadata.optimizer !== this.optimizer.name) {
       throw new Error(`VmcDriver.restore: checkpoint optimizer is ${metadata.optimizer}, this driver uses ${this.optimizer.name}`);
     }
-    const params = need('params').data as Float64Array;
-    if (params.length !== this.model.numParams) {
-      throw new Error(`VmcDriver.restore: checkpoint has ${params.length} parameters, the model ${this.model.numParams}`);
+    let offset = 0;
+    for (const { name, shape } of this.model.layout) {
+      const t = need(`params.${name}`);
+      if (t.shape.join('x') !== shape.join('x')) {
+        throw new Error(`VmcDriver.restore: params.${name} has shape [${t.shape}], the model [${shape}]`);
+      }
+      this.model.params.set(t.data as Float64Array, offset);
+      offset += t.data.length;
     }
-    this.model.params.set(params);
     const opt: Record<string, Float64Array> = {};
     for (const [k, t] of Object.entries(tensors)) if (k.startsWith('optimizer.')) opt[k.slice('optimizer.'.length)] = t.data as Float64Array;
     this.optimizer.loadState(opt);

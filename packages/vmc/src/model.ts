@@ -53,10 +53,6 @@ export function encodeInput(h: Hilbert, x: Int8Array, out: Float64Array): void {
   }
 }
 
-/** Throws unless `params` has `expected` entries. */
-export function checkParamCount(what: string, params: ArrayLike<number>, expected: number): void {
-  if (params.length !== expected) throw new Error(`${what}: expected ${expected} parameters, got ${params.length}`);
-}
 
 /**
  * Base of wrappers that change psi but not the parameters (a sign prior, a

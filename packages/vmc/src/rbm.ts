@@ -7,7 +7,7 @@
  */
 import { toRng, type Rng } from '@proj/core';
 import type { Hilbert } from './hilbert.js';
-import { checkParamCount, encodeInput, inputChannels, type LogPsi, type WaveFunction } from './model.js';
+import { encodeInput, inputChannels, type LogPsi, type WaveFunction } from './model.js';
 
 export interface RbmConfig {
   /** Hidden units per visible unit (NetKet's `alpha`; default 2). */
@@ -52,11 +52,6 @@ export class RBM implements WaveFunction {
     for (let i = 0; i < this.numParams; i++) this.params[i] = rng.normal(0, std);
     this.v = new Float64Array(this.nv);
     this.theta = new Float64Array(this.nh);
-  }
-
-  setParams(values: ArrayLike<number>): void {
-    checkParamCount('RBM.setParams', values, this.numParams);
-    this.params.set(values);
   }
 
   private forward(x: Int8Array): LogPsi {

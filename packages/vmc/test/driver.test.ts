@@ -1,4 +1,4 @@
-import { tf } from '@proj/core';
+import { decodeSafetensors, tf } from '@proj/core';
 import { describe, expect, it } from 'vitest';
 import {
   Adam, CNN, exactGroundEnergy, ExchangeRule, J1J2Heisenberg, MarshallSign, MetropolisSampler, Sgd, squareLattice, VmcDriver,
@@ -29,10 +29,17 @@ describe('VMC driver', () => {
     expect(resumed.driver.history.map((h) => h.energy)).toEqual(straight.driver.history.map((h) => h.energy));
   });
 
-  it('rejects a checkpoint of another optimizer or model size', () => {
+  it('stores named parameter blocks and rejects a checkpoint of another optimizer or model shape', () => {
     const a = makeDriver(1, 'adam');
     a.driver.run(1);
+    const names = Object.keys(decodeSafetensors(a.driver.checkpoint()).tensors);
+    expect(names).toContain('params.block0.conv.kernel');
     expect(() => makeDriver(1, 'sgd').driver.restore(a.driver.checkpoint())).toThrow(/optimizer is adam/);
+    const L = squareLattice(2, 4);
+    const op = new J1J2Heisenberg(L);
+    const wide = new CNN(op.hilbert, L, { blocks: [{ kernel: 3, channels: 9 }] });
+    const other = new VmcDriver(wide, op, new MetropolisSampler(op.hilbert, wide, new ExchangeRule(L.bonds1), { chains: 4 }), new Adam(0.01, wide.numParams));
+    expect(() => other.restore(a.driver.checkpoint())).toThrow(/params.block0.conv.kernel has shape \[3,3,1,8\], the model \[3,3,1,9\]/);
   });
 
   it('creates no tfjs tensors over iterations (the hot path is plain typed arrays)', () => {
