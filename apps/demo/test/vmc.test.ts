@@ -1,0 +1,27 @@
+import { silentProgress } from '@proj/core';
+import { describe, expect, it } from 'vitest';
+import { runVmc, VMC_QUICK } from '../src/experiments/vmc.js';
+import { problemFromOptions, vmcEd } from '../src/experiments/vmc_ed.js';
+
+const ctx = (options: Record<string, string>) => ({ quick: true, seed: 0, reporter: silentProgress, log: () => {}, options });
+
+describe('vmc experiments', () => {
+  it('vmc-ed gives the exact 2x4 Heisenberg energy and the sector size', async () => {
+    const r = await vmcEd.run(ctx({ model: 'j1j2', lattice: '2x4', j2: '0' }));
+    expect(r.metrics.dim).toBe(70);
+    expect(r.metrics.energy_per_site).toBeLessThan(-0.5);
+  });
+
+  it('vmc reports energy, error, variance, R-hat and rel_error against ED', async () => {
+    const r = await runVmc(ctx({ model: 'tj', lattice: '2x4', holes: '2', iters: '3', samples: '64' }), VMC_QUICK);
+    for (const k of ['energy_per_site', 'energy_error', 'variance', 'r_hat', 'rel_error', 'samples_per_second']) {
+      expect(Number.isFinite(r.metrics[k])).toBe(true);
+    }
+    expect(r.metrics.iterations).toBe(3);
+  });
+
+  it('rejects a malformed lattice and too many holes as usage errors', () => {
+    expect(() => problemFromOptions({ lattice: '4by4' })).toThrow(/--lattice: expected "L1xL2"/);
+    expect(() => problemFromOptions({ model: 'tj', lattice: '2x2', holes: '5' })).toThrow(/--holes must be at most/);
+  });
+});
