@@ -1,14 +1,14 @@
 // Sparse-dense products for pruned layers: y = x W with W stored as the CSR of
 // its transpose (row o lists the inputs that feed output o). The batch is
-// transposed once so that each stored weight updates a contiguous run of
-// `batch` accumulators, which the compiler vectorizes; outputs are split
-// across threads. Work is batch * nnz(W) multiply-adds, independent of the
-// zeros of W.
+// transposed in blocks of 16 rows so that each stored weight updates 16
+// accumulators held in one vector register; outputs are split across threads.
+// Work is batch * nnz(W) multiply-adds, independent of the zeros of W.
 #include "common.h"
 
 #include <omp.h>
 
 #include <algorithm>
+#include <cstring>
 #include <sstream>
 #include <vector>
 
@@ -31,8 +31,56 @@ const int32_t* i32Arg(const Napi::CallbackInfo& info, size_t idx, const char* na
   return arr.Data();
 }
 
-// Accumulators per output column live on the stack; larger batches run in chunks.
-constexpr int64_t kChunk = 256;
+// Batch rows per block: the accumulators of one output and block (kBlock
+// floats, one AVX-512 or two AVX2 registers) stay in registers while the
+// output's stored weights stream past.
+constexpr int64_t kBlock = 16;
+typedef float Block __attribute__((vector_size(kBlock * sizeof(float))));
+
+// Outputs [o0, o1) of one block of kBlock batch rows, x transposed to
+// xt[in][kBlock]. target_clones compiles it for AVX-512, AVX2 and the x86-64
+// baseline and picks one at load time; it holds no OpenMP region because
+// GCC compiles an outlined parallel body for the baseline ISA only.
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void blockOutputs(int64_t o0, int64_t o1, const int32_t* rowPtr, const int32_t* colIdx, const float* values,
+                  const float* xt, float* yBlock, int64_t rowsInBlock, int64_t yStride) {
+  for (int64_t o = o0; o < o1; ++o) {
+    // A GCC/Clang vector of kBlock floats: one zmm (or two ymm, four xmm);
+    // left to itself the compiler vectorized across k instead, with gathers.
+    Block acc = {};
+    for (int32_t k = rowPtr[o]; k < rowPtr[o + 1]; ++k) {
+      Block xr;
+      std::memcpy(&xr, xt + static_cast<int64_t>(colIdx[k]) * kBlock, sizeof(Block));
+      acc += values[k] * xr;
+    }
+    for (int64_t b = 0; b < rowsInBlock; ++b) yBlock[b * yStride + o] = acc[b];
+  }
+}
+
+// One block, outputs split evenly across the threads.
+void blockProduct(int64_t outDim, const int32_t* rowPtr, const int32_t* colIdx, const float* values,
+                  const float* xt, float* yBlock, int64_t rowsInBlock, int64_t yStride) {
+#pragma omp parallel
+  {
+    const int64_t n = omp_get_num_threads();
+    const int64_t t = omp_get_thread_num();
+    blockOutputs(outDim * t / n, outDim * (t + 1) / n, rowPtr, colIdx, values, xt, yBlock, rowsInBlock, yStride);
+  }
+}
+
+// A few rows: one gather-dot per output and row, no transpose.
+void rowProduct(int64_t batch, int64_t inDim, int64_t outDim, const int32_t* rowPtr, const int32_t* colIdx,
+                const float* values, const float* x, float* y) {
+  for (int64_t b = 0; b < batch; ++b) {
+    const float* xb = x + b * inDim;
+#pragma omp parallel for schedule(static)
+    for (int64_t o = 0; o < outDim; ++o) {
+      float acc = 0.0f;
+      for (int32_t k = rowPtr[o]; k < rowPtr[o + 1]; ++k) acc += values[k] * xb[colIdx[k]];
+      y[b * outDim + o] = acc;
+    }
+  }
+}
 
 // csrMatMulT(batch, inDim, outDim, rowPtr[outDim + 1], colIdx[nnz], values[nnz], x[batch * inDim], y[batch * outDim])
 Napi::Value CsrMatMulT(const Napi::CallbackInfo& info) {
@@ -55,23 +103,19 @@ Napi::Value CsrMatMulT(const Napi::CallbackInfo& info) {
 
   std::lock_guard<std::mutex> lock(callLock());
   applyThreads();
-  std::vector<float> xT(static_cast<size_t>(inDim) * std::min(batch, kChunk));
-  for (int64_t b0 = 0; b0 < batch; b0 += kChunk) {
-    const int64_t nb = std::min(kChunk, batch - b0);
+  // Below a quarter block, padding the block would waste more than the transpose saves.
+  if (batch < kBlock / 4) {
+    rowProduct(batch, inDim, outDim, rowPtr, colIdx, values, x, y);
+    return env.Undefined();
+  }
+  std::vector<float> xt(static_cast<size_t>(inDim) * kBlock);
+  for (int64_t b0 = 0; b0 < batch; b0 += kBlock) {
+    const int64_t nb = std::min(kBlock, batch - b0);
+    // Rows past the batch's end stay 0; their sums are computed and dropped.
+    if (nb < kBlock) std::fill(xt.begin(), xt.end(), 0.0f);
     for (int64_t b = 0; b < nb; ++b)
-      for (int64_t i = 0; i < inDim; ++i) xT[i * nb + b] = x[(b0 + b) * inDim + i];
-    const float* xt = xT.data();
-#pragma omp parallel for schedule(static)
-    for (int64_t o = 0; o < outDim; ++o) {
-      float acc[kChunk];
-      std::fill(acc, acc + nb, 0.0f);
-      for (int32_t k = rowPtr[o]; k < rowPtr[o + 1]; ++k) {
-        const float v = values[k];
-        const float* xr = xt + static_cast<int64_t>(colIdx[k]) * nb;
-        for (int64_t b = 0; b < nb; ++b) acc[b] += v * xr[b];
-      }
-      for (int64_t b = 0; b < nb; ++b) y[(b0 + b) * outDim + o] = acc[b];
-    }
+      for (int64_t i = 0; i < inDim; ++i) xt[i * kBlock + b] = x[(b0 + b) * inDim + i];
+    blockProduct(outDim, rowPtr, colIdx, values, xt.data(), y + b0 * outDim, nb, outDim);
   }
   return env.Undefined();
 }
