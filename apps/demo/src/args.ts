@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Experiment } from './experiment.js';
-import { declaredOptions, resolveOptions } from './options.js';
+import { declaredOptions } from './options.js';
 import { UsageError } from './usage_error.js';
 
 export const USAGE = `usage:
@@ -22,7 +22,7 @@ export interface RunFlags {
   seed: number;
   json: boolean;
   out?: string;
-  /** Flags declared by the experiment itself, as given (checked against it when it runs). */
+  /** Flags declared by the experiment itself, as given; checked and defaulted once, when it runs (a bad one exits with code 2). */
   options: Record<string, string | boolean>;
 }
 
@@ -97,6 +97,5 @@ export function parseCommand(argv: readonly string[], experiments: readonly Pick
     return { kind: 'all', ...flags, out: flags.out };
   }
   if (!experimentNames.includes(command)) throw new UsageError(`unknown experiment ${JSON.stringify(command)}; ${valid}`);
-  resolveOptions(experiments.find((e) => e.name === command)!, options);
   return { kind: 'run', name: command, ...flags };
 }

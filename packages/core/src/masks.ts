@@ -60,14 +60,21 @@ export function maskTensor(w: tf.Tensor, mask: WeightMask): tf.Tensor {
 /**
  * Zeroes the pruned entries of each masked variable in place: the step that
  * keeps sparse training sparse after every optimizer update. Pruned entries
- * become +0 (a product with 0 would leave -0 behind negative weights).
+ * become +0 (a product with 0 would leave -0 behind negative weights). One
+ * loop over each weight's Float32Array: a tfjs `where` on the cpu backend cost
+ * as much as a small network's backward pass.
  */
 export function applyMask(vars: NamedTensors<tf.Variable>, masks: MaskSet): void {
   for (const [name, mask] of Object.entries(masks)) {
     const v = vars[name];
     if (!v) throw new Error(`applyMask: mask '${name}' names no variable (have: ${Object.keys(vars).join(', ')})`);
     checkShape(name, mask, v.shape, 'applyMask');
-    tf.tidy(() => v.assign(tf.where(tf.tensor(mask.data, mask.shape, 'bool'), v, tf.zerosLike(v))));
+    // dataSync may hand out the backend's own array: read it, never write it.
+    const w = v.dataSync() as Float32Array;
+    const keep = mask.data;
+    const out = new Float32Array(w.length);
+    for (let i = 0; i < w.length; i++) if (keep[i]) out[i] = w[i];
+    tf.tidy(() => v.assign(tf.tensor(out, v.shape, 'float32')));
   }
 }
 

@@ -6,36 +6,29 @@
  * backend `initBackend()` picks (with @proj/core's kernels, native BLAS when
  * built). Inputs are ReLU outputs (about half zeros), as for a hidden layer.
  *
- *   node packages/sparse/bench/sparse_linear.mjs [--json] [--reps N]
+ *   node packages/sparse/bench/sparse_linear.mjs [--json]
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { initBackend, Rng, tf } from '@proj/core';
 import { SparseLinear } from '@proj/sparse';
+import { TIMING, timeIt } from '../../core/bench/timing.mjs';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, reps: { type: 'string', default: '7' } } });
-const reps = Number(values.reps);
+const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } });
 const backend = await initBackend();
 
-/** Median wall time of `fn` in ms over `reps` timed runs (after two warm-ups), each run repeated to last >= 5 ms. */
+/**
+ * Median ms per call of `fn`, timed as every @proj/core benchmark case
+ * (`timeIt`); calls under a millisecond are repeated inside each sample so
+ * that a sample lasts about 2 ms.
+ */
 function time(fn) {
+  const t0 = performance.now();
   fn();
-  fn();
-  let inner = 1;
-  for (let t = 0; t < 5; inner *= 2) {
-    const t0 = performance.now();
+  const inner = Math.max(1, Math.ceil(2 / Math.max(performance.now() - t0, 1e-3)));
+  return timeIt(() => {
     for (let i = 0; i < inner; i++) fn();
-    t = performance.now() - t0;
-    if (t >= 5) break;
-  }
-  const samples = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < inner; i++) fn();
-    samples.push((performance.now() - t0) / inner);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
+  }, TIMING.full).median / inner;
 }
 
 const rng = new Rng(0);

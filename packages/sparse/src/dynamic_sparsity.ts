@@ -1,4 +1,4 @@
-import { Rng, tf, toRng, type StepContext } from '@proj/core';
+import { applyMask, Rng, tf, toRng, type StepContext } from '@proj/core';
 import type { MaskedWeights } from './masked_weights.js';
 import { chooseWithoutReplacement } from './random_masks.js';
 import { topK } from './top_k.js';
@@ -171,7 +171,7 @@ export class DynamicSparsity {
         kept += next[i];
         regrown += next[i] & (mask.data[i] ^ 1);
       }
-      tf.tidy(() => vars[name].assign(tf.where(tf.tensor(stays, mask.shape, 'bool'), vars[name], tf.zerosLike(vars[name]))));
+      applyMask(vars, { [name]: { shape: mask.shape, data: stays } });
       moved[name] = regrown;
       active[name] = kept;
       this.masked.setMask(name, { shape: [...mask.shape], data: next });

@@ -1,12 +1,11 @@
-import { tf, type MaskSet, type NamedTensors, type WeightMask } from '@proj/core';
+import { applyMask, tf, type MaskSet, type NamedTensors, type WeightMask } from '@proj/core';
 
 /**
  * Variables held sparse by binary masks. After every optimizer step, `apply()`
  * sets the pruned entries back to exactly +0 (the reference code's
  * `weight.data *= mask`; gradients and optimizer state are not masked there
  * either, so momentum may move a pruned weight, which the next `apply()`
- * undoes). The masking is one loop over each weight's Float32Array: a tfjs
- * `where` on the cpu backend cost as much as a small network's backward pass.
+ * undoes).
  */
 export class MaskedWeights {
   private readonly vars: NamedTensors<tf.Variable>;
@@ -37,17 +36,9 @@ export class MaskedWeights {
     this.current[name] = mask;
   }
 
-  /** Zeroes every pruned entry: w <- mask ? w : +0. */
+  /** Zeroes every pruned entry: w <- mask ? w : +0 (`@proj/core`'s `applyMask`). */
   apply(): void {
-    for (const [name, mask] of Object.entries(this.current)) {
-      const v = this.vars[name];
-      // dataSync may hand out the backend's own array: read it, never write it.
-      const w = v.dataSync() as Float32Array;
-      const keep = mask.data;
-      const out = new Float32Array(w.length);
-      for (let i = 0; i < w.length; i++) if (keep[i]) out[i] = w[i];
-      tf.tidy(() => v.assign(tf.tensor(out, v.shape, 'float32')));
-    }
+    applyMask(this.vars, this.current);
   }
 
   /** `apply` as a hook for `train({ afterStep: [masked.afterStep] })`. */
