@@ -1,4 +1,4 @@
-import type { ProgressReporter } from '@proj/core';
+import type { ProgressReporter, RgbImage } from '@proj/core';
 
 /** One point of a curve; `series` splits a curve into several coloured lines. */
 export interface CurvePoint {
@@ -35,6 +35,12 @@ export interface ExperimentOption {
   choices?: readonly string[];
 }
 
+/** A picture for the report: a sample grid, an attention map, video frames side by side. */
+export interface ReportImage extends RgbImage {
+  /** One line shown under the picture. */
+  caption?: string;
+}
+
 /** What an experiment hands back: flat numeric metrics, optional curves and notes. */
 export interface ExperimentResult {
   /** Headline numbers, e.g. `{ test_accuracy: 0.97 }`; every value must be a finite number. */
@@ -45,6 +51,8 @@ export interface ExperimentResult {
   axes?: Record<string, { x?: string; y?: string }>;
   /** Free-text remarks shown in the report (setup, caveats). */
   notes?: string[];
+  /** Named pictures: each is written as `<name>.png` and shown in the HTML report. */
+  images?: Record<string, ReportImage>;
 }
 
 /** A reference experiment of one @proj package. */

@@ -26,6 +26,9 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .meta { color: #555; }
 .chart { margin: 1em 0; }
 .error { color: #b00020; }
+figure { margin: 1em 0; }
+figure img { image-rendering: pixelated; border: 1px solid #ccc; }
+figcaption { color: #555; }
 `;
 
 /** A complete self-contained page; `body` must already be escaped HTML. */

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { encodePng } from '@proj/core';
 import { renderLineChartSvg } from './chart.js';
 import { escapeHtml, formatNumber, htmlPage } from './html.js';
 import type { RunReport } from './run.js';
@@ -20,6 +21,13 @@ export async function renderReportHtml(r: RunReport): Promise<string> {
     const svg = await renderLineChartSvg(points, { title: name, xTitle: axes.x, yTitle: axes.y ?? name });
     charts.push(`<div class="chart">${svg}</div>`);
   }
+  const figures = Object.entries(r.images).map(([name, image]) => {
+    const src = `data:image/png;base64,${Buffer.from(encodePng(image)).toString('base64')}`;
+    const caption = image.caption ?? name;
+    // Small pictures (28x28 tiles) are enlarged by a whole factor so that pixels stay sharp.
+    const zoom = Math.max(1, Math.min(4, Math.floor(480 / Math.max(image.width, image.height))));
+    return `<figure><img src="${src}" alt="${escapeHtml(caption)}" width="${image.width * zoom}" height="${image.height * zoom}"><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+  });
   const kernels = r.kernels.length > 0 ? r.kernels.join(', ') : 'none (stock backend kernels)';
   const meta = [
     ['package', r.package],
@@ -42,19 +50,32 @@ export async function renderReportHtml(r: RunReport): Promise<string> {
     '<h2>Metrics</h2>',
     metricsTable(r.metrics),
     ...(charts.length > 0 ? ['<h2>Curves</h2>', ...charts] : []),
+    ...(figures.length > 0 ? ['<h2>Images</h2>', ...figures] : []),
     ...(r.notes.length > 0 ? ['<h2>Notes</h2>', '<ul>', ...r.notes.map((n) => `<li>${escapeHtml(n)}</li>`), '</ul>'] : []),
   ].join('\n');
   return htmlPage(`${r.experiment} - proj-demo report`, body);
 }
 
-/** Writes `result.json` and `report.html` into `dir` (created if missing); returns their paths. */
-export async function writeReport(dir: string, r: RunReport): Promise<{ json: string; html: string }> {
+/**
+ * Writes `result.json`, `report.html` and one `<name>.png` per image into
+ * `dir` (created if missing); returns their paths. In result.json an image is
+ * its file name and size, not its pixels.
+ */
+export async function writeReport(dir: string, r: RunReport): Promise<{ json: string; html: string; images: string[] }> {
   await mkdir(dir, { recursive: true });
   const json = join(dir, 'result.json');
   const html = join(dir, 'report.html');
-  await writeFile(json, JSON.stringify(r, null, 2) + '\n');
+  const images: string[] = [];
+  const imageIndex: Record<string, { file: string; width: number; height: number; caption?: string }> = {};
+  for (const [name, image] of Object.entries(r.images)) {
+    const file = `${name}.png`;
+    images.push(join(dir, file));
+    await writeFile(join(dir, file), encodePng(image));
+    imageIndex[name] = { file, width: image.width, height: image.height, ...(image.caption ? { caption: image.caption } : {}) };
+  }
+  await writeFile(json, JSON.stringify({ ...r, images: imageIndex }, null, 2) + '\n');
   await writeFile(html, await renderReportHtml(r));
-  return { json, html };
+  return { json, html, images };
 }
 
 /** One row of the `all` index: a finished report, or the error that stopped the experiment. */

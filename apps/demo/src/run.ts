@@ -1,5 +1,6 @@
 import type { ProgressReporter } from '@proj/core';
-import type { CurvePoint, Experiment, ExperimentResult } from './experiment.js';
+import { checkImage } from '@proj/core';
+import type { CurvePoint, Experiment, ExperimentResult, ReportImage } from './experiment.js';
 import { resolveOptions } from './options.js';
 
 /** The machine-readable line printed by `--json`: exactly these keys, numbers only in metrics. */
@@ -27,6 +28,7 @@ export interface RunReport extends RunSummary {
   curves: Record<string, CurvePoint[]>;
   axes: Record<string, { x?: string; y?: string }>;
   notes: string[];
+  images: Record<string, ReportImage>;
 }
 
 export interface RunOptions {
@@ -57,6 +59,13 @@ function checkResult(name: string, result: ExperimentResult): void {
       }
     });
   }
+  for (const [image, value] of Object.entries(result.images ?? {})) {
+    // The name becomes a file name in the report folder.
+    if (!/^[A-Za-z0-9][\w.-]*$/.test(image)) {
+      throw new Error(`experiment ${name}: image name ${JSON.stringify(image)} must be letters, digits, '.', '_' or '-'`);
+    }
+    checkImage(value, `experiment ${name}: image ${JSON.stringify(image)}`);
+  }
 }
 
 /** Runs one experiment, times it and validates what it returns. */
@@ -83,6 +92,7 @@ export async function runExperiment(exp: Experiment, opts: RunOptions): Promise<
     curves: result.curves ?? {},
     axes: result.axes ?? {},
     notes: result.notes ?? [],
+    images: result.images ?? {},
   };
 }
 

@@ -53,6 +53,19 @@ describe('--json contract', () => {
     expect(stderr).toMatch(/metric "loss" = NaN is not a finite number/);
   });
 
+  it('fails with exit code 1 when an image is malformed or badly named', async () => {
+    const short = fakeExperiment('short', {
+      run: async () => ({ metrics: {}, images: { grid: { width: 2, height: 2, channels: 1, data: new Uint8Array(3) } } }),
+    });
+    expect((await run(['short'], [short])).stderr).toMatch(/image "grid": data must be a Uint8Array of width\*height\*channels = 4 bytes/);
+    const named = fakeExperiment('named', {
+      run: async () => ({ metrics: {}, images: { '../x': { width: 1, height: 1, channels: 1, data: new Uint8Array(1) } } }),
+    });
+    const { code, stderr } = await run(['named'], [named]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/image name "..\/x" must be/);
+  });
+
   it('prints a readable summary without --json', async () => {
     const { code, stdout } = await run(['fake-b']);
     expect(code).toBe(0);

@@ -36,6 +36,7 @@ function sampleReport(): RunReport {
     },
     axes: { test_accuracy: { x: 'epoch', y: 'accuracy' } },
     notes: ['<script>alert("x")</script> & more'],
+    images: { samples: { width: 2, height: 1, channels: 1, data: Uint8Array.of(0, 255), caption: 'two <pixels>' } },
   };
 }
 
@@ -50,6 +51,10 @@ describe('writeReport', () => {
     expect(json.metrics).toEqual(r.metrics);
     expect(json.curves.test_accuracy).toEqual(r.curves.test_accuracy);
     expect(json.notes).toEqual(r.notes);
+    // Images are files beside result.json, listed by name and size.
+    expect(json.images).toEqual({ samples: { file: 'samples.png', width: 2, height: 1, caption: 'two <pixels>' } });
+    expect(paths.images).toEqual([join(dir, 'nested', 'out', 'samples.png')]);
+    expect([...readFileSync(paths.images[0]!).subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
   });
 
   it('writes a self-contained HTML page with inline SVG charts and escaped text', async () => {
@@ -67,6 +72,8 @@ describe('writeReport', () => {
     expect(html).not.toContain('<fake>');
     expect(html).toContain('0.9688');
     expect(html).toContain('cpu (test)');
+    // The image is inline, enlarged by a whole factor, with its caption escaped.
+    expect(html).toMatch(/<img src="data:image\/png;base64,[A-Za-z0-9+/=]+" alt="two &lt;pixels&gt;" width="8" height="4">/);
   });
 });
 

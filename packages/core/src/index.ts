@@ -34,4 +34,5 @@ export { silentProgress, terminalProgress } from './progress.js';
 export type { ProgressReporter, TerminalProgressOptions } from './progress.js';
 export * from './data/index.js';
 export * from './io/index.js';
+export * from './image/index.js';
 export type { PaperRef } from './paper.js';
