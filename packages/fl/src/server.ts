@@ -93,7 +93,10 @@ export class Server {
 
   async run(rounds: number, onRound?: (r: RoundRecord) => void): Promise<RoundRecord[]> {
     if (!Number.isInteger(rounds) || rounds < 0) throw new Error(`Server.run: rounds must be an integer >= 0, got ${rounds}`);
-    for (let r = 0; r < rounds; r++) onRound?.(await this.runRound());
+    for (let r = 0; r < rounds; r++) {
+      const record = await this.runRound();
+      onRound?.(record);
+    }
     return this.history;
   }
 }
