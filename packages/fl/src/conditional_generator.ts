@@ -56,3 +56,42 @@ export function conditionalGenerator(config: ConditionalGeneratorConfig): tf.Lay
   for (const layer of chain) x = layer.apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: [z, y], outputs: x });
 }
+
+export interface ConditionalMlpGeneratorConfig extends Omit<ConditionalGeneratorConfig, 'ngf'> {
+  /** Width of the hidden layer. */
+  hidden: number;
+}
+
+/**
+ * A dense stand-in for `conditionalGenerator` with the same inputs and
+ * conditioning (z and the one-hot label each through a linear layer,
+ * concatenated): BN + LeakyReLU 0.2, one hidden layer, a sigmoid image. Not
+ * in the paper; it exists because on a CPU the convolutional generator's
+ * per-teacher steps dominate a round, and small images do not need it.
+ */
+export function conditionalMlpGenerator(config: ConditionalMlpGeneratorConfig): tf.LayersModel {
+  const { noiseDim, numClasses, imageShape, hidden } = config;
+  if (!Number.isInteger(hidden) || hidden < 1) throw new Error(`conditionalMlpGenerator: hidden must be an integer >= 1, got ${hidden}`);
+  if (imageShape.length !== 3 || imageShape.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new Error(`conditionalMlpGenerator: imageShape must be [h, w, c] of positive integers, got [${imageShape.join(', ')}]`);
+  }
+  const rng = toRng(config.seed);
+  const init = () => tf.initializers.glorotUniform({ seed: rng.tfSeed() });
+  const z = tf.input({ shape: [noiseDim], name: 'noise' });
+  const y = tf.input({ shape: [numClasses], name: 'label' });
+  const fromNoise = tf.layers.dense({ units: hidden, kernelInitializer: init() }).apply(z) as tf.SymbolicTensor;
+  const fromLabel = tf.layers.dense({ units: hidden, kernelInitializer: init() }).apply(y) as tf.SymbolicTensor;
+  let x = tf.layers.concatenate({ axis: -1 }).apply([fromNoise, fromLabel]) as tf.SymbolicTensor;
+  const size = imageShape[0] * imageShape[1] * imageShape[2];
+  const chain = [
+    tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }),
+    tf.layers.leakyReLU({ alpha: 0.2 }),
+    tf.layers.dense({ units: 2 * hidden, kernelInitializer: init() }),
+    tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }),
+    tf.layers.leakyReLU({ alpha: 0.2 }),
+    tf.layers.dense({ units: size, activation: 'sigmoid', kernelInitializer: init() }),
+    tf.layers.reshape({ targetShape: [...imageShape] }),
+  ];
+  for (const layer of chain) x = layer.apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: [z, y], outputs: x });
+}

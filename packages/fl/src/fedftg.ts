@@ -55,9 +55,11 @@ export interface FedFTGConfig {
   /** Weight of the diversity loss in L_G (divided by the number of teachers); 1 (official code). */
   lambdaDis: number;
   seed: number;
+  /** Builds the generator (inputs [z, one-hot label]); default: the official convolutional `conditionalGenerator`. */
+  generator?: (rng: Rng) => tf.LayersModel;
 }
 
-export const FEDFTG_DEFAULTS: Omit<FedFTGConfig, 'numClasses' | 'imageShape' | 'seed'> = {
+export const FEDFTG_DEFAULTS: Omit<FedFTGConfig, 'numClasses' | 'imageShape' | 'seed' | 'generator'> = {
   noiseDim: 100,
   ngf: 64,
   iterations: 10,
@@ -135,7 +137,7 @@ export class FedFTG implements Strategy {
     results.forEach((r) => {
       if (r.labelCounts.length !== numClasses) throw new Error(`FedFTG: client ${r.clientId} reports ${r.labelCounts.length} label counts, numClasses is ${numClasses}`);
     });
-    this.generator ??= conditionalGenerator({ ...cfg, seed: this.rng.split() });
+    this.generator ??= cfg.generator ? cfg.generator(this.rng.split()) : conditionalGenerator({ ...cfg, seed: this.rng.split() });
     const generator = this.generator;
     const decay = Math.pow(cfg.lrDecay, round);
     const weights = ensembleWeights(results.map((r) => r.labelCounts));

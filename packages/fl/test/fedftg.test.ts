@@ -46,7 +46,7 @@ describe('FedFTG', () => {
     expect(() => ensembleWeights([[1, 2], [3]])).toThrow(/counts\[1\] has 1 classes/);
   });
 
-  it('diversityLoss: exp(-mean_ij d2(z_i, z_j) * d1(x_i, x_j)) by hand', () => {
+  it('diversityLoss: exp(-mean_ij d(z_i, z_j) d(x_i, x_j)), d the mean squared distance, by hand', () => {
     const z = tf.tensor2d([
       [0, 0],
       [2, 0],
@@ -55,14 +55,14 @@ describe('FedFTG', () => {
       [0, 0, 0],
       [3, 0, 0],
     ]);
-    // Off-diagonal pairs: noise mean sq dist 4/2 = 2, output mean abs dist 3/3 = 1; 2 of 4 entries -> mean 1.
-    expect(diversityLoss(z, x).dataSync()[0]).toBeCloseTo(Math.exp(-1), 6);
+    // Off-diagonal pairs: noise 4/2 = 2, output 9/3 = 3; 2 of 4 entries are nonzero -> mean 3.
+    expect(diversityLoss(z, x).dataSync()[0]).toBeCloseTo(Math.exp(-3), 5);
     tf.dispose([z, x]);
   });
 
   it('conditional generator: [z, one-hot] -> images in (0, 1) of the asked shape', () => {
     const g = conditionalGenerator({ noiseDim: 8, numClasses: 3, imageShape: [8, 4, 2], ngf: 4, seed: 0 });
-    const out = tf.tidy(() => g.predict([tf.randomNormal([5, 8], 0, 1, 'float32', 1), tf.oneHot([0, 1, 2, 0, 1], 3).cast('float32')]) as tf.Tensor);
+    const out = tf.tidy(() => g.predict([tf.randomNormal([5, 8], 0, 1, 'float32', 1), tf.cast(tf.oneHot([0, 1, 2, 0, 1], 3), 'float32')]) as tf.Tensor);
     expect(out.shape).toEqual([5, 8, 4, 2]);
     const v = out.dataSync();
     expect(Math.min(...v)).toBeGreaterThan(0);

@@ -4,9 +4,10 @@
  * server-side data-free fine-tuning (Zhang et al., CVPR 2022,
  * arXiv:2203.09249). Reports the global model's test accuracy per round.
  */
-import { labelsOf, loadFashionMnist, Rng, subset, type tf } from '@proj/core';
+import { labelsOf, loadFashionMnist, Rng, subset, tf } from '@proj/core';
 import {
   Client,
+  conditionalMlpGenerator,
   dirichletPartition,
   FedAvg,
   FedDyn,
@@ -39,23 +40,22 @@ export interface FlConfig {
   batchSize: number;
   /** Local SGD step size at round 0 (decays by 0.998 per round, as in the FedFTG code). */
   lr: number;
-  /** Generator width of FedFTG (official 64). */
-  ngf: number;
+  /** FedFTG's generator: the official convolutional one at width `ngf` (64 there), or the dense stand-in. */
+  generator: { kind: 'conv'; ngf: number } | { kind: 'mlp'; hidden: number };
   /** First n train / test images (all when absent). */
   trainLimit?: number;
   testLimit?: number;
-  /** CNN size: filters of the two strided convs and the hidden dense units. */
-  filters: [number, number];
-  hidden: number;
+  /** The classifier: the strided CNN of core-mnist, or an MLP 784-hidden-10. */
+  net: { kind: 'cnn'; filters: [number, number]; hidden: number } | { kind: 'mlp'; hidden: number };
 }
 
 /**
  * CI size: 10 clients on 6,000 images, 3 per round, 20 rounds of 2 local
- * epochs; a small strided CNN; FedFTG's generator at width 8 instead of 64
- * (on 2 cores each generator step at width 64 costs seconds, and FedFTG takes
- * one per teacher per iteration). Everything else follows the FedFTG code:
- * SGD lr 0.1 decaying 0.998/round, batch 50, weight decay 1e-3,
- * 10 x (1 generator, 5 student) iterations.
+ * epochs; an MLP 784-200-10 and FedFTG's dense generator stand-in (on a
+ * loaded 2-core CPU one FedFTG iteration with the CNN and the convolutional
+ * generator took ~7 s, i.e. over a minute per round). Everything else
+ * follows the FedFTG code: SGD lr 0.1 decaying 0.998/round, batch 50,
+ * weight decay 1e-3, 10 x (1 generator, 5 student) iterations.
  */
 export const FL_QUICK: Omit<FlConfig, 'algo' | 'ftg' | 'alpha'> = {
   clients: 10,
@@ -64,11 +64,10 @@ export const FL_QUICK: Omit<FlConfig, 'algo' | 'ftg' | 'alpha'> = {
   localEpochs: 2,
   batchSize: 50,
   lr: 0.1,
-  ngf: 8,
+  generator: { kind: 'mlp', hidden: 128 },
   trainLimit: 6000,
   testLimit: 2000,
-  filters: [16, 32],
-  hidden: 64,
+  net: { kind: 'mlp', hidden: 200 },
 };
 
 /** The FedFTG setup (100 clients, 10% per round, 5 local epochs) on all of Fashion-MNIST, 100 rounds. */
@@ -79,10 +78,16 @@ export const FL_FULL: Omit<FlConfig, 'algo' | 'ftg' | 'alpha'> = {
   localEpochs: 5,
   batchSize: 50,
   lr: 0.1,
-  ngf: 64,
-  filters: [16, 32],
-  hidden: 128,
+  generator: { kind: 'conv', ngf: 64 },
+  net: { kind: 'cnn', filters: [16, 32], hidden: 128 },
 };
+
+function buildNet(net: FlConfig['net'], rng: Rng): tf.LayersModel {
+  if (net.kind === 'cnn') return buildMnistCnn(net, rng);
+  const dense = (units: number, activation: 'relu' | 'linear') =>
+    tf.layers.dense({ units, activation, kernelInitializer: tf.initializers.glorotUniform({ seed: rng.tfSeed() }) });
+  return tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), dense(net.hidden, 'relu'), dense(10, 'linear')] });
+}
 
 function makeStrategy(algo: FlAlgo): Strategy {
   switch (algo) {
@@ -111,12 +116,20 @@ export async function runFl(ctx: ExperimentContext, cfg: FlConfig): Promise<Expe
   const parts = dirichletPartition(labels, cfg.clients, { alpha: cfg.alpha, minSize: 10, seed: root.split() });
   const initSeed = root.split().nextUint32();
   // Every model of the run is built with the same seeded init; only the server's initial copy matters.
-  const modelFactory = (): tf.LayersModel => buildMnistCnn({ filters: cfg.filters, hidden: cfg.hidden }, new Rng(initSeed));
+  const modelFactory = (): tf.LayersModel => buildNet(cfg.net, new Rng(initSeed));
   const trainCfg = { epochs: cfg.localEpochs, batchSize: cfg.batchSize, weightDecay: 1e-3, clipNorm: 10 };
   const clients = parts.map((idx, k) => new Client(k, subset(train, idx), modelFactory, trainCfg));
   const base = makeStrategy(cfg.algo);
   const strategy = cfg.ftg
-    ? new FedFTG(base, modelFactory, { numClasses: 10, imageShape: [28, 28, 1], ngf: cfg.ngf, batchSize: cfg.batchSize, seed: root.split().nextUint32() })
+    ? new FedFTG(base, modelFactory, {
+        numClasses: 10,
+        imageShape: [28, 28, 1],
+        batchSize: cfg.batchSize,
+        seed: root.split().nextUint32(),
+        ...(cfg.generator.kind === 'conv'
+          ? { ngf: cfg.generator.ngf }
+          : { generator: (rng: Rng) => conditionalMlpGenerator({ noiseDim: 100, numClasses: 10, imageShape: [28, 28, 1], hidden: (cfg.generator as { hidden: number }).hidden, seed: rng }) }),
+      })
     : base;
   const first = modelFactory();
   const initial = getParams(first);
@@ -161,7 +174,7 @@ export async function runFl(ctx: ExperimentContext, cfg: FlConfig): Promise<Expe
     notes: [
       `Fashion-MNIST ${train.size} train / ${test.size} test images; ${cfg.clients} clients by Dirichlet(${cfg.alpha}) label skew; ${Math.round(cfg.frac * cfg.clients)} clients per round.`,
       `Local SGD lr ${cfg.lr} (x0.998 per round), ${cfg.localEpochs} epochs, batch ${cfg.batchSize}, weight decay 1e-3; final_acc is the mean global test accuracy of the last 5 rounds.`,
-      ...(cfg.ftg ? [`FedFTG: conditional generator width ${cfg.ngf}, 10 x (1 generator pass over the teachers, 5 student steps) per round.`] : []),
+      ...(cfg.ftg ? [`FedFTG: ${cfg.generator.kind} conditional generator, 10 x (1 generator pass over the teachers, 5 student steps) per round.`] : []),
     ],
   };
 }
