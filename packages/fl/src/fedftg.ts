@@ -129,6 +129,17 @@ export class FedFTG implements Strategy {
     this.generator = undefined;
   }
 
+  private buildGenerator(): tf.LayersModel {
+    const cfg = this.config;
+    const g = cfg.generator ? cfg.generator(this.rng.split()) : conditionalGenerator({ ...cfg, seed: this.rng.split() });
+    const [z, y] = g.inputs.map((t) => t.shape[1]);
+    if (g.inputs.length !== 2 || z !== cfg.noiseDim || y !== cfg.numClasses) {
+      g.dispose();
+      throw new Error(`FedFTG: the generator must take inputs [[batch, noiseDim = ${cfg.noiseDim}], [batch, numClasses = ${cfg.numClasses}]], got ${g.inputs.length} inputs of widths [${g.inputs.map((t) => t.shape[1]).join(', ')}]`);
+    }
+    return g;
+  }
+
   /** The data-free distillation of one round: `global` fine-tuned on the ensemble of `results`' models. */
   async fineTune(round: number, global: Float32Array, results: readonly FitResult[]): Promise<Float32Array> {
     const cfg = this.config;
@@ -137,7 +148,7 @@ export class FedFTG implements Strategy {
     results.forEach((r) => {
       if (r.labelCounts.length !== numClasses) throw new Error(`FedFTG: client ${r.clientId} reports ${r.labelCounts.length} label counts, numClasses is ${numClasses}`);
     });
-    this.generator ??= cfg.generator ? cfg.generator(this.rng.split()) : conditionalGenerator({ ...cfg, seed: this.rng.split() });
+    this.generator ??= this.buildGenerator();
     const generator = this.generator;
     const decay = Math.pow(cfg.lrDecay, round);
     const weights = ensembleWeights(results.map((r) => r.labelCounts));
