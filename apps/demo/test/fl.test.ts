@@ -19,7 +19,7 @@ describe('fl', () => {
       const before = tf.memory().numTensors;
       const result = await runFl(
         { quick: true, seed: 0, reporter: silentProgress, log: () => {}, options: {} },
-        { ...FL_QUICK, algo: 'scaffold', ftg: true, alpha: 0.5, clients: 4, frac: 0.5, rounds: 2, localEpochs: 1, generator: { kind: 'conv', ngf: 2 }, trainLimit: 400, testLimit: 200, net: { kind: 'cnn', filters: [4, 8], hidden: 16 } },
+        { ...FL_QUICK, algo: 'scaffold', ftg: true, alpha: 0.5, clients: 4, frac: 0.5, rounds: 2, localEpochs: 1, generator: { kind: 'mlp', hidden: 8 }, trainLimit: 400, testLimit: 200, net: { kind: 'mlp', hidden: 16 } },
       );
       expect(tf.memory().numTensors).toBe(before);
       expect(Object.keys(result.metrics)).toEqual(['final_acc', 'best_acc', 'bytes_sent', 'train_seconds']);
