@@ -64,11 +64,12 @@ export async function localTrain(
             () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
             vars,
           );
-          // Clip the data gradient only; the regularizers are bounded already (as torch's weight_decay is applied after clipping).
-          const data = config.clipNorm > 0 ? clipByGlobalNorm(grads, config.clipNorm).grads : grads;
+          // Clip the data gradient only: torch applies weight_decay after clip_grad_norm_ in the FedDyn code.
+          // (That code also clips its linear terms; here every objective term is left unclipped.)
+          const clipped = config.clipNorm > 0 ? clipByGlobalNorm(grads, config.clipNorm).grads : grads;
           const full: tf.NamedTensorMap = {};
           vars.forEach((v, i) => {
-            let g = tf.add(data[v.name], tf.mul(config.weightDecay, v));
+            let g = tf.add(clipped[v.name], tf.mul(config.weightDecay, v));
             if (linear) g = tf.add(g, linear[i]);
             if (anchor) g = tf.add(g, tf.mul(mu, tf.sub(v, anchor[i])));
             full[v.name] = g;
