@@ -16,6 +16,7 @@ const OURS = [
   'BatchMatMul',
   '_FusedMatMul',
   'Sum',
+  'Mean',
   'Add',
   'Sub',
   'Multiply',
@@ -447,6 +448,20 @@ export function kernelSuite(provider: 'js' | 'native'): void {
       }
       const channels = shape[3];
       for (let p = 0; p < h * w; p++) expect(got[p * channels]).toBeCloseTo(want[p], 5);
+      x.dispose();
+    });
+  });
+
+  describe('Mean', () => {
+    it('matches stock (up to rounding) over contiguous axis runs, with and without keepDims; other cases go to stock', () => {
+      const rng = new Rng(71);
+      const x = randomTensor(rng, [4, 5, 6, 3]);
+      expectSame(() => tf.mean(x, [0, 1, 2]), 'NHWC over N, H, W (batch-norm moments)');
+      expectSame(() => tf.mean(x, [1, 2], true), 'axes [1, 2] keepDims');
+      expectSame(() => tf.mean(x, -1), 'axis -1');
+      expectSame(() => tf.mean(x), 'all axes');
+      expectIdentical(() => tf.mean(x, [0, 2]), 'non-contiguous (stock)');
+      expectSame(() => tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.moments(a, [0, 1, 2]).variance)))(x), 'moments gradient');
       x.dispose();
     });
   });

@@ -1,7 +1,35 @@
 import type { PaperRef } from '@proj/core';
 
-/** The paper(s) this package implements; methods arrive in later releases. */
+/** The papers this package implements (the baselines are cited in their files). */
 export const papers: readonly PaperRef[] = [
   { title: 'FedFTG: data-free knowledge distillation via generator fine-tuning', arxiv: '2203.09249' },
   { title: 'FedSpa: personalized sparse masks', arxiv: '2201.11380' },
 ];
+
+export { iidPartition, dirichletPartition, shardPartition, labelCounts } from './partition.js';
+export type { Partition, DirichletOptions, ShardOptions } from './partition.js';
+export { getParams, setParams } from './model_params.js';
+export { checkObjective } from './local_objective.js';
+export type { LocalObjective } from './local_objective.js';
+export { localTrain, LOCAL_TRAIN_DEFAULTS } from './local_trainer.js';
+export type { LocalTrainConfig } from './local_trainer.js';
+export { Client } from './client.js';
+export type { FederatedClient, FitInstructions, ModelFactory } from './client.js';
+export type { ClientInfo, FitResult, RoundContext, Strategy } from './strategy.js';
+export { sampleClients } from './client_sampling.js';
+export { weightedAverage } from './weighted_average.js';
+export { Server } from './server.js';
+export type { RoundRecord, ServerConfig } from './server.js';
+export { accuracy, paramsAccuracy } from './accuracy.js';
+export { FedAvg } from './fedavg.js';
+export { FedProx } from './fedprox.js';
+export type { FedProxConfig } from './fedprox.js';
+export { FedDyn } from './feddyn.js';
+export type { FedDynConfig } from './feddyn.js';
+export { Scaffold } from './scaffold.js';
+export { FedFTG, FEDFTG_DEFAULTS } from './fedftg.js';
+export type { FedFTGConfig, FedFTGStats } from './fedftg.js';
+export { conditionalGenerator, conditionalMlpGenerator } from './conditional_generator.js';
+export type { ConditionalGeneratorConfig, ConditionalMlpGeneratorConfig } from './conditional_generator.js';
+export { sampleLabels, ensembleWeights } from './fedftg_labels.js';
+export { diversityLoss } from './diversity_loss.js';

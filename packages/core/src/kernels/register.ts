@@ -14,6 +14,7 @@ import {
   FusedConv2D,
   MaxPool,
   MaxPoolGrad,
+  Mean,
   Multiply,
   RealDiv,
   Relu,
@@ -37,6 +38,7 @@ import { activeNative } from './native.js';
 import { poolGradKernel, poolKernel } from './pool.js';
 import { reluKernel, stepKernel } from './relu.js';
 import { sumKernel } from './sum.js';
+import { meanKernel } from './mean.js';
 
 const FAST_KERNELS: ReadonlyArray<[string, (stock: KernelFunc) => KernelFunc]> = [
   [Conv2D, conv2dKernel],
@@ -50,6 +52,7 @@ const FAST_KERNELS: ReadonlyArray<[string, (stock: KernelFunc) => KernelFunc]> =
   [AvgPool, poolKernel('avg')],
   [AvgPoolGrad, poolGradKernel('avg')],
   [Sum, sumKernel],
+  [Mean, meanKernel],
   [Add, arithmeticKernel(Add)],
   [Sub, arithmeticKernel(Sub)],
   [Multiply, arithmeticKernel(Multiply)],

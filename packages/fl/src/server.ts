@@ -1,0 +1,102 @@
+/**
+ * The federation's server loop, the same for simulation and deployment: each
+ * round it samples a fraction of the clients (seeded by (seed, round), so a
+ * resumed run samples as an uninterrupted one), asks the strategy for their
+ * local objectives, trains them one after another, aggregates and evaluates.
+ */
+import { Rng } from '@proj/core';
+import type { FederatedClient } from './client.js';
+import { sampleClients } from './client_sampling.js';
+import type { FitResult, RoundContext, Strategy } from './strategy.js';
+
+export interface ServerConfig {
+  /** Share of clients trained per round; 0.1 in FedFTG's setup. */
+  fraction: number;
+  /** Local SGD step size at round 0; 0.1 in the FedDyn/FedFTG code. */
+  lr: number;
+  /** Local step size is lr * lrDecay^round; 0.998 in the FedDyn/FedFTG code. */
+  lrDecay: number;
+  seed: number;
+  /** Central evaluation of the global parameters after each round (e.g. test accuracy). */
+  evaluate?: (global: Float32Array, round: number) => Promise<Record<string, number>>;
+}
+
+export interface RoundRecord {
+  round: number;
+  clients: number[];
+  /** Bytes of parameters sent both ways this round (float32). */
+  bytes: number;
+  metrics: Record<string, number>;
+}
+
+export class Server {
+  global: Float32Array;
+  /** Rounds completed. */
+  round = 0;
+  readonly history: RoundRecord[] = [];
+
+  constructor(
+    readonly clients: readonly FederatedClient[],
+    readonly strategy: Strategy,
+    initial: Float32Array,
+    readonly config: ServerConfig,
+  ) {
+    if (clients.length === 0) throw new Error('Server: clients is empty');
+    clients.forEach((c, i) => {
+      if (c.info.id !== i) throw new Error(`Server: clients[${i}] has id ${c.info.id}; ids must be 0..${clients.length - 1} in order`);
+    });
+    if (!(config.lr > 0)) throw new Error(`Server: lr must be > 0, got ${config.lr}`);
+    if (!(config.lrDecay > 0 && config.lrDecay <= 1)) throw new Error(`Server: lrDecay must be in (0, 1], got ${config.lrDecay}`);
+    this.global = initial.slice();
+  }
+
+  /** Total bytes sent so far. */
+  get bytesSent(): number {
+    return this.history.reduce((s, r) => s + r.bytes, 0);
+  }
+
+  async runRound(): Promise<RoundRecord> {
+    const round = this.round;
+    const rng = new Rng(this.config.seed).split();
+    // One independent stream per round, reachable without replaying earlier rounds.
+    const roundRng = new Rng((rng.nextUint32() ^ Math.imul(round + 1, 0x9e3779b1)) >>> 0);
+    const ids = sampleClients(this.clients.length, this.config.fraction, roundRng);
+    const ctx: RoundContext = {
+      round,
+      global: this.global,
+      clients: ids.map((id) => this.clients[id].info),
+      numClients: this.clients.length,
+    };
+    const objectives = this.strategy.configureRound(ctx);
+    if (objectives.length !== ids.length) {
+      throw new Error(`Server: ${this.strategy.name}.configureRound gave ${objectives.length} objectives for ${ids.length} clients`);
+    }
+    const lr = this.config.lr * Math.pow(this.config.lrDecay, round);
+    const results: FitResult[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      results.push(
+        await this.clients[ids[i]].fit({ round, params: this.global, objective: objectives[i], lr, seed: roundRng.tfSeed() }),
+      );
+    }
+    this.global = await this.strategy.aggregate(ctx, results);
+    const { down, up } = this.strategy.wireVectors;
+    const bytes = 4 * this.global.length * (down + up) * ids.length;
+    const metrics = {
+      ...(await this.strategy.evaluate?.(round, this.global)),
+      ...(await this.config.evaluate?.(this.global, round)),
+    };
+    const record: RoundRecord = { round, clients: ids, bytes, metrics };
+    this.history.push(record);
+    this.round++;
+    return record;
+  }
+
+  async run(rounds: number, onRound?: (r: RoundRecord) => void): Promise<RoundRecord[]> {
+    if (!Number.isInteger(rounds) || rounds < 0) throw new Error(`Server.run: rounds must be an integer >= 0, got ${rounds}`);
+    for (let r = 0; r < rounds; r++) {
+      const record = await this.runRound();
+      onRound?.(record);
+    }
+    return this.history;
+  }
+}
