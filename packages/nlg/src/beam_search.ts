@@ -40,7 +40,7 @@ export function beamSearch(step: NextTokenLogProbs, opts: BeamSearchOptions): Hy
       const top = Array.from(row.keys())
         .sort((x, y) => row[y] - row[x])
         .slice(0, 2 * beamSize);
-      for (const v of top) cands.push({ tokens: [...b.tokens, v], logProb: b.logProb + row[v], eos: v === eosId || t === maxLen - 1 });
+      for (const v of top) if (row[v] > -Infinity) cands.push({ tokens: [...b.tokens, v], logProb: b.logProb + row[v], eos: v === eosId || t === maxLen - 1 });
     });
     cands.sort((a, b) => b.logProb - a.logProb);
     beams = [];

@@ -43,7 +43,9 @@ export function codeSwitch(sentence: string, dict: BilingualDictionary, rng: Rng
   const n = words.length;
   const covered = new Array<boolean>(n).fill(false);
   const spanLengths: number[] = [];
-  const starts = Array.from(rng.permutation(n)).slice(0, Math.round(startRate * n));
+  // Stochastic rounding keeps the expected share of starts at startRate for any sentence length.
+  const nStarts = Math.min(n, Math.floor(startRate * n + rng.uniform()));
+  const starts = Array.from(rng.permutation(n)).slice(0, nStarts);
   for (const s of starts) {
     const len = rng.poisson(poissonLambda);
     spanLengths.push(len);

@@ -60,12 +60,10 @@ export function freedictTranslations(entry: string): string[] {
   for (const raw of lines) {
     if (raw.trim() === '') continue;
     if (/^\s+"/.test(raw) || /^\s*(Synonym|see|Note)s?:/i.test(raw)) break;
-    const line = raw.replace(/^\s*\d+\.\s*/, '');
+    // Notes go before splitting at commas: they may hold commas themselves (`<v, trans>`).
+    const line = raw.replace(/^\s*\d+\.\s*/, '').replace(/<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}/g, '');
     for (const part of line.split(/[,;]/)) {
-      const t = part
-        .replace(/<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}/g, '')
-        .replace(/\s+/g, ' ')
-        .trim();
+      const t = part.replace(/\s+/g, ' ').trim();
       if (t !== '' && !out.includes(t)) out.push(t);
     }
   }

@@ -12,20 +12,33 @@ import type { SentencePair } from './gettext_corpus.js';
 export interface InductionOptions {
   /** Translations kept per word; the paper uses top 3. */
   topK?: number;
-  /** Pairs must co-occur at least this often; default 2. */
+  /** Pairs must co-occur at least this often; default 3. */
   minCount?: number;
+  /** Pairs below this Dice coefficient are dropped; default 0.1. */
+  minDice?: number;
 }
 
-const wordsOf = (s: string) => [...new Set(s.split(/\s+/).map((w) => splitPunctuation(w)[1].toLowerCase()).filter((w) => w !== ''))];
+// Words made of letters (and inner hyphens) only: placeholders like `%s` and option lists are not words.
+const WORD = /^\p{L}[\p{L}-]*$/u;
+const wordsOf = (s: string, lower: boolean) => [
+  ...new Set(
+    s
+      .split(/\s+/)
+      .map((w) => splitPunctuation(w)[1])
+      .map((w) => (lower ? w.toLowerCase() : w))
+      .filter((w) => WORD.test(w)),
+  ),
+];
 
 export function induceDictionary(pairs: readonly SentencePair[], opts: InductionOptions = {}): BilingualDictionary {
-  const { topK = 3, minCount = 2 } = opts;
+  const { topK = 3, minCount = 3, minDice = 0.1 } = opts;
   const cs = new Map<string, number>();
   const ct = new Map<string, number>();
   const cst = new Map<string, Map<string, number>>();
   for (const p of pairs) {
-    const s = wordsOf(p.src);
-    const t = wordsOf(p.tgt);
+    const s = wordsOf(p.src, true);
+    // Target words keep their case (German nouns are capitalized).
+    const t = wordsOf(p.tgt, false);
     for (const w of s) cs.set(w, (cs.get(w) ?? 0) + 1);
     for (const w of t) ct.set(w, (ct.get(w) ?? 0) + 1);
     for (const a of s) {
@@ -39,6 +52,7 @@ export function induceDictionary(pairs: readonly SentencePair[], opts: Induction
     const scored = [...row]
       .filter(([, c]) => c >= minCount)
       .map(([b, c]) => ({ b, dice: (2 * c) / (cs.get(a)! + ct.get(b)!) }))
+      .filter((x) => x.dice >= minDice)
       .sort((x, y) => y.dice - x.dice || (x.b < y.b ? -1 : 1))
       .slice(0, topK);
     if (scored.length > 0) out.set(a, scored.map((x) => x.b));
