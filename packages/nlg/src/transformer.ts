@@ -76,11 +76,11 @@ export class Transformer {
     // Xavier-uniform as in fairseq's transformer; embeddings N(0, d^-1/2) as fairseq's Embedding().
     const xavier = (name: string, fanIn: number, fanOut: number) => {
       const a = Math.sqrt(6 / (fanIn + fanOut));
-      p[name] = tf.variable(tf.tensor2d(rng.uniformArray(fanIn * fanOut, -a, a), [fanIn, fanOut]), true, name);
+      p[name] = tf.variable(tf.tensor2d(rng.uniformArray(fanIn * fanOut, -a, a), [fanIn, fanOut]), true);
     };
-    const zeros = (name: string, n: number) => (p[name] = tf.variable(tf.zeros([n]), true, name));
-    const ones = (name: string, n: number) => (p[name] = tf.variable(tf.ones([n]), true, name));
-    p.embed = tf.variable(tf.tensor2d(rng.normalArray(vocabSize * dModel, 0, Math.pow(dModel, -0.5)), [vocabSize, dModel]), true, 'embed');
+    const zeros = (name: string, n: number) => (p[name] = tf.variable(tf.zeros([n]), true));
+    const ones = (name: string, n: number) => (p[name] = tf.variable(tf.ones([n]), true));
+    p.embed = tf.variable(tf.tensor2d(rng.normalArray(vocabSize * dModel, 0, Math.pow(dModel, -0.5)), [vocabSize, dModel]), true);
     const attn = (prefix: string) => {
       for (const w of ['q', 'k', 'v', 'o']) {
         xavier(`${prefix}.w${w}`, dModel, dModel);

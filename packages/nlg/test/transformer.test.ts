@@ -80,7 +80,7 @@ describe('Transformer', () => {
     m.dispose();
   });
 
-  it('learns to copy short sequences, decodes greedily and by beam, saves and loads, without leaking tensors', () => {
+  it("learns to copy short sequences, decodes greedily and by beam, saves and loads, without leaking tensors", { timeout: 180_000 }, () => {
     const rng = new Rng(4);
     const data: Seq2SeqExample[] = Array.from({ length: 64 }, () => {
       const s = Array.from({ length: 2 + rng.int(3) }, () => 7 + rng.int(8));
