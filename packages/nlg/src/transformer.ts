@@ -80,7 +80,6 @@ export class Transformer {
     };
     const zeros = (name: string, n: number) => (p[name] = tf.variable(tf.zeros([n]), true));
     const ones = (name: string, n: number) => (p[name] = tf.variable(tf.ones([n]), true));
-    p.embed = tf.variable(tf.tensor2d(rng.normalArray(vocabSize * dModel, 0, Math.pow(dModel, -0.5)), [vocabSize, dModel]), true);
     const attn = (prefix: string) => {
       for (const w of ['q', 'k', 'v', 'o']) {
         xavier(`${prefix}.w${w}`, dModel, dModel);
@@ -103,12 +102,16 @@ export class Transformer {
       xavier(`${prefix}.ffn.w2`, ffnDim, dModel);
       zeros(`${prefix}.ffn.b2`, dModel);
     };
-    for (let l = 0; l < encoderLayers; l++) block(`enc.${l}`, false);
-    for (let l = 0; l < decoderLayers; l++) block(`dec.${l}`, true);
-    for (const s of ['enc', 'dec']) {
-      ones(`${s}.ln.g`, dModel);
-      zeros(`${s}.ln.b`, dModel);
-    }
+    // Variables outlive tidy; the initial-value tensors they were made from do not.
+    tf.tidy(() => {
+      p.embed = tf.variable(tf.tensor2d(rng.normalArray(vocabSize * dModel, 0, Math.pow(dModel, -0.5)), [vocabSize, dModel]), true);
+      for (let l = 0; l < encoderLayers; l++) block(`enc.${l}`, false);
+      for (let l = 0; l < decoderLayers; l++) block(`dec.${l}`, true);
+      for (const s of ['enc', 'dec']) {
+        ones(`${s}.ln.g`, dModel);
+        zeros(`${s}.ln.b`, dModel);
+      }
+    });
     this.params = p;
     this.positions = sinusoidalPositions(maxLen, dModel);
   }
