@@ -23,6 +23,11 @@ export interface TransformerConfig {
   maxLen: number;
 }
 
+/**
+ * CPU-sized defaults: mBART-large's shape (12+12 layers, d 1024, 16 heads,
+ * FFN 4d) scaled down to 2+2 layers, d 128, 4 heads, FFN 4d; dropout 0.1 as
+ * mBART pretraining.
+ */
 export const DEFAULT_TRANSFORMER: Omit<TransformerConfig, 'vocabSize'> = {
   dModel: 128,
   heads: 4,
@@ -34,11 +39,6 @@ export const DEFAULT_TRANSFORMER: Omit<TransformerConfig, 'vocabSize'> = {
 };
 
 export type TransformerParams = Record<string, tf.Variable>;
-
-/** A padded batch: token ids `[B, L]` with `pad` in the unused tail. */
-export interface TokenBatch {
-  ids: tf.Tensor2D;
-}
 
 function sinusoidalPositions(maxLen: number, d: number): tf.Tensor2D {
   const table = new Float32Array(maxLen * d);
