@@ -5,6 +5,7 @@ import { rl } from './experiments/rl.js';
 import { fl } from './experiments/fl.js';
 import { vmc } from './experiments/vmc.js';
 import { vmcEd } from './experiments/vmc_ed.js';
+import { nlgCsr } from './experiments/nlg_csr.js';
 import { declaredOptions } from './options.js';
 
 /**
@@ -12,7 +13,7 @@ import { declaredOptions } from './options.js';
  * To add one: write `src/experiments/<name>.ts` exporting an `Experiment`
  * and add it to this array.
  */
-export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl, fl];
+export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl, fl, nlgCsr];
 
 /** Experiments by name, checked once so that a typo in a registration fails at startup. */
 export interface Registry {
