@@ -15,7 +15,7 @@ import type { RoundRecord } from './server.js';
 import { sparseMessageBytes } from './sparse_wire.js';
 
 export interface FedSpaConfig {
-  /** Share of clients trained per round. */
+  /** Share of clients trained per round; 0.1 as the baselines' (FedFTG) setup. */
   fraction: number;
   /** Local SGD step size at round 0, decayed by lrDecay per round (0.1 and 0.998 as the FedDyn/FedFTG code the baselines use). */
   lr: number;
