@@ -4,7 +4,7 @@
  * on Fashion-MNIST under a Dirichlet label skew. Every client is tested on
  * its own test split, drawn from its own label distribution.
  */
-import { labelsOf, loadFashionMnist, Rng, subset, tf, type Dataset } from '@proj/core';
+import { classCounts, labelsOf, loadFashionMnist, Rng, subset, tf, type Dataset } from '@proj/core';
 import {
   accuracy,
   activeCount,
@@ -88,11 +88,7 @@ export async function runFlSpa(ctx: ExperimentContext, cfg: FlSpaConfig): Promis
   const root = new Rng(ctx.seed);
   const parts = dirichletPartition(labelsOf(train), cfg.clients, { alpha: cfg.alpha, minSize: 10, seed: root.split() });
   const locals = parts.map((idx) => subset(train, idx));
-  const counts = locals.map((d) => {
-    const c = new Int32Array(10);
-    for (const y of labelsOf(d)) c[y]++;
-    return c;
-  });
+  const counts = locals.map((d) => classCounts(d));
   const tests = ownTestSplits(labelsOf(test), counts, cfg.testPerClient, root.split()).map((idx) => subset(test, idx));
   const initSeed = root.split().nextUint32();
   const factory: ModelFactory = () => mlp(cfg.hidden, initSeed);
@@ -111,7 +107,7 @@ export async function runFlSpa(ctx: ExperimentContext, cfg: FlSpaConfig): Promis
     // FedSpa.
     const spaClients = locals.map((d, k) => new FedSpaClient(k, d, factory, trainCfg, { density: cfg.density, seed: maskSeed.split() }));
     const fedspa = new FedSpa(spaClients, initial, { fraction: cfg.frac, lr: cfg.lr, lrDecay: 0.998, seed: serverSeed, rounds: cfg.rounds });
-    await fedspa.run(cfg.rounds, async () => ctx.reporter.tick({}));
+    await fedspa.run(cfg.rounds, () => ctx.reporter.tick({}));
     for (const r of fedspa.history) curve.push({ x: r.round + 1, y: r.bytes, series: 'fedspa' });
     const personalized = await meanAccuracy(factory, (k) => fedspa.personalized(k), tests);
     const active = mean(spaClients.map((c) => activeCount(c.mask) / initial.length));
