@@ -3,6 +3,7 @@ import { coreMnist } from './experiments/core_mnist.js';
 import { sparseRandomPruning } from './experiments/sparse_random_pruning.js';
 import { rl } from './experiments/rl.js';
 import { fl } from './experiments/fl.js';
+import { flSpa } from './experiments/fl_spa.js';
 import { vmc } from './experiments/vmc.js';
 import { vmcEd } from './experiments/vmc_ed.js';
 import { nlgCsr } from './experiments/nlg_csr.js';
@@ -13,7 +14,7 @@ import { declaredOptions } from './options.js';
  * To add one: write `src/experiments/<name>.ts` exporting an `Experiment`
  * and add it to this array.
  */
-export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl, fl, nlgCsr];
+export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl, fl, flSpa, nlgCsr];
 
 /** Experiments by name, checked once so that a typo in a registration fails at startup. */
 export interface Registry {

@@ -33,3 +33,12 @@ export { conditionalGenerator, conditionalMlpGenerator } from './conditional_gen
 export type { ConditionalGeneratorConfig, ConditionalMlpGeneratorConfig } from './conditional_generator.js';
 export { sampleLabels, ensembleWeights } from './fedftg_labels.js';
 export { diversityLoss } from './diversity_loss.js';
+export { FedSpa, FEDSPA_DEFAULTS } from './fedspa.js';
+export type { FedSpaConfig } from './fedspa.js';
+export { FedSpaClient } from './fedspa_client.js';
+export type { RegrowConfig, SparseFitInstructions, SparseFitResult } from './fedspa_client.js';
+export { coveringAverage } from './covering_average.js';
+export type { SparseAggregation, SparseModel } from './covering_average.js';
+export { flattenMask, unflattenMask, activeCount, maskParams } from './flat_mask.js';
+export { sparseValueBytes, maskBytes, sparseMessageBytes } from './sparse_wire.js';
+export { ownTestSplits } from './own_test_split.js';
