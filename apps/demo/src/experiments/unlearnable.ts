@@ -69,7 +69,7 @@ export const UNLEARNABLE_QUICK: UnlearnableConfig = {
     ['em', ['std', 'at4']],
     ['rem4', ['at4']],
   ],
-  trainer: { ...SGD, epochs: 10, batchSize: 128, decayEvery: 0.4, augment: SMALL_SHIFT_FLIP },
+  trainer: { ...SGD, epochs: 10, batchSize: 128, decayEvery: 0.4 },
   attackSteps: 5,
   em: { ...EM_SAMPLE_WISE, ...SGD, noise: { radius: 8, steps: 10, stepSize: 1.6, randomStart: true }, maxRounds: 15 },
   rem: {
