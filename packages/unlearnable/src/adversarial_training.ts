@@ -18,7 +18,7 @@ import {
 } from '@proj/core';
 import { pgdAttack } from './attack.js';
 import { augment, type AugmentConfig } from './augment.js';
-import { regularizedLoss, setLearningRate, stepDecay, type SgdConfig } from './classifier.js';
+import { disposeSgd, regularizedLoss, sgd, stepDecay, type SgdConfig } from './classifier.js';
 import type { PgdConfig } from './pgd.js';
 
 export interface TrainerConfig extends SgdConfig {
@@ -55,7 +55,7 @@ export async function trainClassifier(
   const root = typeof seed === 'number' ? new Rng(seed) : seed;
   const batchSeed = root.split().tfSeed();
   const rng = root.split();
-  const optimizer = tf.train.momentum(cfg.learningRate, cfg.momentum);
+  const optimizer = sgd(cfg);
   const stepsPerEpoch = numBatches(data.size, cfg.batchSize);
   const decayEverySteps = Math.max(1, Math.round(cfg.decayEvery * stepsPerEpoch * cfg.epochs));
   try {
@@ -75,11 +75,11 @@ export async function trainClassifier(
         }
       },
       loss: ({ x, y }) => regularizedLoss(model, x, y, cfg.weightDecay),
-      afterStep: [({ step }) => setLearningRate(optimizer, stepDecay(cfg.learningRate, step, decayEverySteps))],
+      afterStep: [({ step }) => optimizer.setLearningRate(stepDecay(cfg.learningRate, step, decayEverySteps))],
       disposeBatch: ({ x, y }) => tf.dispose([x, y]),
     });
     return { loss: history.loss };
   } finally {
-    optimizer.dispose();
+    disposeSgd(optimizer);
   }
 }

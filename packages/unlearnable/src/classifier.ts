@@ -22,9 +22,19 @@ export function stepDecay(lr: number, step: number, every: number, rate = 0.1): 
   return lr * Math.pow(rate, Math.floor(step / every));
 }
 
-/** Sets the step size of a tfjs optimizer, which reads its `learningRate` field every step. */
-export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
-  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+/** PyTorch-style SGD with momentum (tfjs's MomentumOptimizer: v <- m v + g, w <- w - lr v). */
+export function sgd(cfg: SgdConfig): tf.MomentumOptimizer {
+  return tf.train.momentum(cfg.learningRate, cfg.momentum);
+}
+
+/**
+ * Frees the optimizer. tfjs's MomentumOptimizer.dispose() frees its momentum
+ * scalar and slots but not the -learningRate scalar of its SGDOptimizer
+ * base, so that one is freed here too.
+ */
+export function disposeSgd(optimizer: tf.MomentumOptimizer): void {
+  optimizer.dispose();
+  tf.SGDOptimizer.prototype.dispose.call(optimizer);
 }
 
 /** The model's kernels (not biases), the weights that weight decay acts on. */

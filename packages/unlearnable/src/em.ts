@@ -12,7 +12,7 @@
  * every image of that class.
  */
 import { Rng, batches, exampleSize, tf, toTensors, type Dataset, silentProgress, type ProgressReporter } from '@proj/core';
-import { crossEntropy, modelStep, type SgdConfig } from './classifier.js';
+import { crossEntropy, disposeSgd, modelStep, sgd, type SgdConfig } from './classifier.js';
 import { applyNoise, noiseRows, setNoiseRows, zeroNoise, type DefensiveNoise } from './noise.js';
 import { checkPgdConfig, pgdPerturbation, type PgdConfig } from './pgd.js';
 
@@ -94,7 +94,7 @@ export function errorMinimizingNoise(
   if (!classWise) store.delta.set(rng.split().uniformArray(store.delta.length, -radius, radius));
   const rowsOf = (indices: Int32Array, labels: Int32Array) => noiseRows(store, classWise ? labels : indices);
 
-  const optimizer = tf.train.momentum(cfg.learningRate, cfg.momentum);
+  const optimizer = sgd(cfg);
   const stream = rng.split();
   let pending: Iterator<{ x: Float32Array; y: Int32Array; indices: Int32Array; size: number; shape: number[]; numClasses: number }> | null = null;
   const nextBatch = () => {
@@ -149,7 +149,7 @@ export function errorMinimizingNoise(
     }
     return { noise: classWise ? perExample(data, store) : store, trainError, converged: false };
   } finally {
-    optimizer.dispose();
+    disposeSgd(optimizer);
     reporter.end();
   }
 }

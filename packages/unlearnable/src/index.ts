@@ -10,7 +10,7 @@ export type { PgdConfig, PgdOptions } from './pgd.js';
 export { madryPgd, pgdAttack } from './attack.js';
 export { augment, augmentIndices, reindex, CROP_FLIP, SMALL_SHIFT_FLIP } from './augment.js';
 export type { AugmentConfig } from './augment.js';
-export { accuracy, crossEntropy, modelStep, regularizedLoss, setLearningRate, stepDecay } from './classifier.js';
+export { accuracy, crossEntropy, disposeSgd, modelStep, regularizedLoss, sgd, stepDecay } from './classifier.js';
 export type { SgdConfig } from './classifier.js';
 export { trainClassifier } from './adversarial_training.js';
 export type { TrainerConfig, TrainerResult } from './adversarial_training.js';

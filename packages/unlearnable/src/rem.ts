@@ -18,7 +18,7 @@
 import { Rng, batches, numBatches, silentProgress, tf, toTensors, type Dataset, type ProgressReporter } from '@proj/core';
 import { pgdAttack } from './attack.js';
 import { augment, augmentIndices, reindex, type AugmentConfig } from './augment.js';
-import { crossEntropy, modelStep, setLearningRate, stepDecay, type SgdConfig } from './classifier.js';
+import { crossEntropy, disposeSgd, modelStep, sgd, stepDecay, type SgdConfig } from './classifier.js';
 import { applyNoise, noiseRows, setNoiseRows, zeroNoise, type DefensiveNoise } from './noise.js';
 import { checkPgdConfig, pgdPerturbation, type PgdConfig } from './pgd.js';
 
@@ -107,7 +107,7 @@ export function robustErrorMinimizingNoise(
   const noise = zeroNoise(data);
   const steps = Math.max(1, Math.round((cfg.epochs * data.size) / cfg.batchSize));
   const decayEverySteps = Math.max(1, Math.round(cfg.decayEvery * steps));
-  const optimizer = tf.train.momentum(cfg.learningRate, cfg.momentum);
+  const optimizer = sgd(cfg);
   const loss: number[] = [];
   const remake = (b: { indices: Int32Array }, x: tf.Tensor, y: tf.Tensor) => {
     // Stored at int8 pixel precision, as the official generator does every step.
@@ -121,7 +121,7 @@ export function robustErrorMinimizingNoise(
     while (step < steps) {
       for (const b of batches(data, { batchSize: cfg.batchSize, rng: stream, dropLast: data.size >= cfg.batchSize })) {
         if (step >= steps) break;
-        setLearningRate(optimizer, stepDecay(cfg.learningRate, step, decayEverySteps));
+        optimizer.setLearningRate(stepDecay(cfg.learningRate, step, decayEverySteps));
         const value = tf.tidy(() => {
           const { x, y } = toTensors(b, { oneHot: true });
           remake(b, x, y);
@@ -143,7 +143,7 @@ export function robustErrorMinimizingNoise(
     }
     return { noise, loss, steps };
   } finally {
-    optimizer.dispose();
+    disposeSgd(optimizer);
     reporter.end();
   }
 }

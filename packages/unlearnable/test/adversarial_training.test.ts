@@ -37,5 +37,5 @@ describe('standard and adversarial training', () => {
     const model = tinyCnn(0);
     await expect(trainClassifier(model, train, { ...BASE, batchSize: 0 }, 0)).rejects.toThrow(/batchSize must be an integer >= 1/);
     model.dispose();
-  });
+  }, 60_000);
 });

@@ -61,7 +61,7 @@ describe('L-inf PGD', () => {
     const before = lossAt(x);
     const d = pgdPerturbation(tf.grad((u) => crossEntropy(model, tf.add(x, u), y)), { radius: 8, steps: 10, stepSize: 1.6, randomStart: false }, { ascend: false, rng: new Rng(0), shape: x.shape, x });
     const after = tf.tidy(() => lossAt(tf.add(x, d)));
-    expect(after).toBeLessThan(before - 0.05);
+    expect(after).toBeLessThan(before * 0.5);
     expect(tf.tidy(() => tf.max(tf.abs(d)).dataSync()[0])).toBeLessThanOrEqual(8 / 255 + 1e-6);
     d.dispose();
   });

@@ -164,7 +164,7 @@ export async function runUnlearnable(ctx: ExperimentContext, cfg: UnlearnableCon
     notes.push(`REM-4 resists adversarial training at 4/255 (acc_rem4_at4 <= acc_em_at4 - 0.15): ${m('acc_rem4_at4') <= m('acc_em_at4') - 0.15 ? 'held' : 'did not hold'}.`);
   }
   notes.push(
-    `Small CNN conv5x5/2(${cfg.filters[0]}) > conv5x5/2(${cfg.filters[1]}) > dense(10); noise radius 8/255 stored as int8 pixel units; trainers: SGD momentum ${cfg.trainer.momentum}, lr ${cfg.trainer.learningRate} x0.1 at 40%/80%, ${cfg.trainer.epochs} epochs, random shifts (2 px) and flips, PGD ${cfg.attackSteps} steps of 2r/${cfg.attackSteps}.`,
+    `Small CNN conv5x5/2(${cfg.filters[0]}) > conv5x5/2(${cfg.filters[1]}) > dense(10); noise radius 8/255 stored as int8 pixel units; trainers: SGD momentum ${cfg.trainer.momentum}, lr ${cfg.trainer.learningRate} x0.1 at 40%/80%, ${cfg.trainer.epochs} epochs, ${cfg.trainer.augment ? 'random shifts and flips' : 'no augmentation'}, PGD ${cfg.attackSteps} steps of 2r/${cfg.attackSteps}.`,
   );
   return { metrics, notes };
 }
