@@ -11,7 +11,7 @@
  * Sample-wise: one delta per image. Class-wise: one delta per class, added to
  * every image of that class.
  */
-import { Rng, batches, exampleSize, tf, toTensors, type Dataset, silentProgress, type ProgressReporter } from '@proj/core';
+import { Rng, batches, exampleSize, silentProgress, tf, toTensors, type Batch, type Dataset, type ProgressReporter } from '@proj/core';
 import { crossEntropy, disposeSgd, modelStep, sgd, type SgdConfig } from './classifier.js';
 import { applyNoise, noiseRows, setNoiseRows, zeroNoise, type DefensiveNoise } from './noise.js';
 import { checkPgdConfig, pgdPerturbation, type PgdConfig } from './pgd.js';
@@ -96,8 +96,9 @@ export function errorMinimizingNoise(
 
   const optimizer = sgd(cfg);
   const stream = rng.split();
-  let pending: Iterator<{ x: Float32Array; y: Int32Array; indices: Int32Array; size: number; shape: number[]; numClasses: number }> | null = null;
-  const nextBatch = () => {
+  // Model steps draw from one endless stream of shuffled epochs.
+  let pending: Iterator<Batch> | null = null;
+  const nextBatch = (): Batch => {
     for (;;) {
       pending ??= batches(data, { batchSize: cfg.batchSize, rng: stream })[Symbol.iterator]();
       const r = pending.next();

@@ -9,7 +9,7 @@
  * (lower = better protection). Claims: EM defeats standard training but not
  * adversarial training; REM with rho_a >= the trainer's radius still does.
  */
-import { loadFashionMnist, Rng, tf, type Dataset } from '@proj/core';
+import { loadFashionMnist, Rng, type Dataset } from '@proj/core';
 import {
   accuracy,
   EM_SAMPLE_WISE,
