@@ -7,6 +7,7 @@ import { flSpa } from './experiments/fl_spa.js';
 import { vmc } from './experiments/vmc.js';
 import { vmcEd } from './experiments/vmc_ed.js';
 import { nlgCsr } from './experiments/nlg_csr.js';
+import { unlearnable } from './experiments/unlearnable.js';
 import { declaredOptions } from './options.js';
 
 /**
@@ -14,7 +15,7 @@ import { declaredOptions } from './options.js';
  * To add one: write `src/experiments/<name>.ts` exporting an `Experiment`
  * and add it to this array.
  */
-export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl, fl, flSpa, nlgCsr];
+export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl, fl, flSpa, nlgCsr, unlearnable];
 
 /** Experiments by name, checked once so that a typo in a registration fails at startup. */
 export interface Registry {

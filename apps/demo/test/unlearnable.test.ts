@@ -1,0 +1,41 @@
+import { FASHION_MNIST_DEFAULT_DIR, initBackend, silentProgress, tf } from '@proj/core';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runUnlearnable, UNLEARNABLE_QUICK } from '../src/experiments/unlearnable.js';
+
+const dir = process.env.FASHION_MNIST_DIR || FASHION_MNIST_DEFAULT_DIR;
+const present = existsSync(join(dir, 't10k-images-idx3-ubyte.gz')) || existsSync(join(dir, 't10k-images-idx3-ubyte'));
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+describe('unlearnable', () => {
+  it.skipIf(!present)('runs the quick grid at a tiny size and reports acc_<noise>_<trainer>, without leaking tensors', async () => {
+    const before = tf.memory().numTensors;
+    const logs: string[] = [];
+    const q = UNLEARNABLE_QUICK;
+    const result = await runUnlearnable(
+      { quick: true, seed: 0, reporter: silentProgress, log: (m) => logs.push(m), options: {} },
+      {
+        ...q,
+        trainSize: 128,
+        testSize: 100,
+        trainer: { ...q.trainer, epochs: 1 },
+        attackSteps: 1,
+        em: { ...q.em, maxRounds: 1, noise: { ...q.em.noise, steps: 1 } },
+        rem: { ...q.rem, epochs: 0.5, defense: { ...q.rem.defense, steps: 1 } },
+        remAttackSteps: 1,
+      },
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    for (const k of ['acc_clean_std', 'acc_em_std', 'acc_em_at4', 'acc_rem4_at4']) {
+      expect(result.metrics[k]).toBeGreaterThanOrEqual(0);
+      expect(result.metrics[k]).toBeLessThanOrEqual(1);
+    }
+    expect(result.metrics.train_examples).toBe(128);
+    expect(logs[0]).toMatch(/128 Fashion-MNIST training images/);
+    expect(result.notes?.some((n) => /did not hold|held/.test(n))).toBe(true);
+  }, 60_000);
+});
