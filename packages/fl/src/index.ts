@@ -33,3 +33,15 @@ export { conditionalGenerator, conditionalMlpGenerator } from './conditional_gen
 export type { ConditionalGeneratorConfig, ConditionalMlpGeneratorConfig } from './conditional_generator.js';
 export { sampleLabels, ensembleWeights } from './fedftg_labels.js';
 export { diversityLoss } from './diversity_loss.js';
+export { checkUpdate } from './update_check.js';
+export type { ClientFailure } from './server.js';
+export { encodeMessage, decodeMessage } from './wire.js';
+export type { WireMessage, WireTensor } from './wire.js';
+export { FEDERATION_SERVICE } from './federation_service.js';
+export { RemoteClient } from './remote_client.js';
+export { FederationServer } from './federation_server.js';
+export type { FederationServerConfig } from './federation_server.js';
+export { joinFederation } from './join_federation.js';
+export type { FederationSession, JoinOptions } from './join_federation.js';
+export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
+export type { Checkpoint } from './checkpoint.js';
