@@ -18,6 +18,7 @@ import {
   Scaffold,
   Server,
   type FederatedClient,
+  type FederationSession,
   type FitInstructions,
   type Strategy,
 } from '../src/index.js';
@@ -103,12 +104,12 @@ describe('deployment over gRPC', () => {
   it('a client that disconnects mid-run is left out and the others finish', async () => {
     const clients: FederatedClient[] = clientsOf();
     const quitter = clients[3];
-    let session: { close(): void } | undefined;
+    const sessions: FederationSession[] = [];
     clients[3] = {
       info: quitter.info,
       fit: (ins: FitInstructions) => {
         if (ins.round === 1) {
-          session!.close();
+          sessions[3].close();
           return new Promise(() => {}); // the process is gone
         }
         return quitter.fit(ins);
@@ -116,8 +117,7 @@ describe('deployment over gRPC', () => {
     };
     const logs: string[] = [];
     const fs = await FederationServer.listen('127.0.0.1:0', new FedAvg(), initial, { ...serverCfg, fraction: 1, numClients: K, timeoutMs: 60_000, log: (m) => logs.push(m) });
-    const sessions = clients.map((c) => joinFederation(`127.0.0.1:${fs.port}`, c));
-    session = sessions[3];
+    sessions.push(...clients.map((c) => joinFederation(`127.0.0.1:${fs.port}`, c)));
     const settled = Promise.allSettled(sessions.map((s) => s.done));
     const history = await fs.run(3);
     await fs.close();
