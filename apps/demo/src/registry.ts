@@ -3,6 +3,7 @@ import { coreMnist } from './experiments/core_mnist.js';
 import { sparseRandomPruning } from './experiments/sparse_random_pruning.js';
 import { rl } from './experiments/rl.js';
 import { fl } from './experiments/fl.js';
+import { flClient, flServer } from './experiments/fl_deploy.js';
 import { vmc } from './experiments/vmc.js';
 import { vmcEd } from './experiments/vmc_ed.js';
 import { declaredOptions } from './options.js';
@@ -12,7 +13,7 @@ import { declaredOptions } from './options.js';
  * To add one: write `src/experiments/<name>.ts` exporting an `Experiment`
  * and add it to this array.
  */
-export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl, fl];
+export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl, fl, flServer, flClient];
 
 /** Experiments by name, checked once so that a typo in a registration fails at startup. */
 export interface Registry {
