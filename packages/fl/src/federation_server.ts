@@ -6,7 +6,8 @@
  * that drops, times out or sends a bad update (wrong length, NaN/Inf) is left
  * out of that round and logged; the global model never sees its update.
  * After every round the state is checkpointed; a server started on an
- * existing checkpoint resumes from its last completed round.
+ * existing checkpoint resumes from its last completed round. Log lines
+ * count rounds from 1, like the demo's.
  */
 import * as grpc from '@grpc/grpc-js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
@@ -53,7 +54,7 @@ export class FederationServer {
       ...config,
       concurrent: true,
       onClientFailure: (f) => {
-        this.log(`round ${f.round}: client ${f.clientId} left out: ${f.error.message}`);
+        this.log(`round ${f.round + 1}: client ${f.clientId} left out: ${f.error.message}`);
         config.onClientFailure?.(f);
       },
     });

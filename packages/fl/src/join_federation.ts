@@ -69,7 +69,7 @@ export function joinFederation(address: string, client: FederatedClient, options
               tensors: { params: r.params, labelCounts: r.labelCounts },
             });
             rounds++;
-            log(`client ${client.info.id}: round ${round} sent`);
+            log(`client ${client.info.id}: round ${round + 1} sent`);
           })
           .catch((e: unknown) => fail(e instanceof Error ? e : new Error(String(e))));
       });
