@@ -62,7 +62,7 @@ export class RemoteClient implements FederatedClient {
     if (!stream) return Promise.reject(new Error(`client ${this.info.id} is not connected`));
     return new Promise<FitResult>((resolve, reject) => {
       const timer = setTimeout(
-        () => this.settle()?.reject(new Error(`client ${this.info.id} timed out after ${this.timeoutMs} ms in round ${ins.round}`)),
+        () => this.settle()?.reject(new Error(`client ${this.info.id} timed out after ${this.timeoutMs} ms in round ${ins.round + 1}`)),
         this.timeoutMs,
       );
       this.pending = { round: ins.round, resolve, reject, timer };

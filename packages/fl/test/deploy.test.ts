@@ -148,6 +148,21 @@ describe('deployment over gRPC', () => {
     expect(fs.server.global).toEqual(s.global);
   }, 60_000);
 
+  it('a client that hangs is left out after the timeout', async () => {
+    const clients: FederatedClient[] = clientsOf();
+    const slow = clients[1];
+    clients[1] = { info: slow.info, fit: (ins) => (ins.round === 0 ? new Promise(() => {}) : slow.fit(ins)) };
+    const logs: string[] = [];
+    const fs = await FederationServer.listen('127.0.0.1:0', new FedAvg(), initial, { ...serverCfg, fraction: 1, numClients: K, timeoutMs: 300, log: (m) => logs.push(m) });
+    const sessions = clients.map((c) => joinFederation(`127.0.0.1:${fs.port}`, c));
+    const settled = Promise.allSettled(sessions.map((s) => s.done));
+    const history = await fs.run(1);
+    await fs.close();
+    await settled;
+    expect(history[0].failed).toEqual([1]);
+    expect(logs.join('\n')).toMatch(/round 1: client 1 left out: client 1 timed out after 300 ms in round 1/);
+  }, 60_000);
+
   it('resumes from the checkpoint after a crash and ends where an uninterrupted run ends', async () => {
     const path = join(dir, 'server.safetensors');
     const expected = await simulate(new FedAvg(), 4);
