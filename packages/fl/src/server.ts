@@ -91,9 +91,10 @@ export class Server {
       throw new Error(`Server: ${this.strategy.name}.configureRound gave ${objectives.length} objectives for ${ids.length} clients`);
     }
     const lr = this.config.lr * Math.pow(this.config.lrDecay, round);
-    const seed = roundRng.tfSeed();
+    // One batch-order seed per sampled client, drawn in sampling order (as when they trained one by one).
+    const seeds = ids.map(() => roundRng.tfSeed());
     const fit = async (i: number): Promise<FitResult> => {
-      const result = await this.clients[ids[i]].fit({ round, params: this.global, objective: objectives[i], lr, seed });
+      const result = await this.clients[ids[i]].fit({ round, params: this.global, objective: objectives[i], lr, seed: seeds[i] });
       checkUpdate(result, this.global.length, ids[i]);
       return result;
     };
