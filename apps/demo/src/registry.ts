@@ -4,6 +4,7 @@ import { sparseRandomPruning } from './experiments/sparse_random_pruning.js';
 import { rl } from './experiments/rl.js';
 import { fl } from './experiments/fl.js';
 import { flSpa } from './experiments/fl_spa.js';
+import { flClient, flServer } from './experiments/fl_deploy.js';
 import { vmc } from './experiments/vmc.js';
 import { vmcEd } from './experiments/vmc_ed.js';
 import { nlgCsr } from './experiments/nlg_csr.js';
@@ -15,7 +16,7 @@ import { declaredOptions } from './options.js';
  * To add one: write `src/experiments/<name>.ts` exporting an `Experiment`
  * and add it to this array.
  */
-export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl, fl, flSpa, nlgCsr, unlearnable];
+export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl, fl, flSpa, flServer, flClient, nlgCsr, unlearnable];
 
 /** Experiments by name, checked once so that a typo in a registration fails at startup. */
 export interface Registry {

@@ -2,12 +2,15 @@
  * The federation's server loop, the same for simulation and deployment: each
  * round it samples a fraction of the clients (seeded by (seed, round), so a
  * resumed run samples as an uninterrupted one), asks the strategy for their
- * local objectives, trains them one after another, aggregates and evaluates.
+ * local objectives, trains them (one after another, or concurrently when they
+ * are remote), aggregates and evaluates. With `onClientFailure` a client that
+ * fails or sends a bad update is left out of the round instead of ending the run.
  */
 import { Rng } from '@proj/core';
 import type { FederatedClient } from './client.js';
 import { sampleClients } from './client_sampling.js';
 import type { FitResult, RoundContext, Strategy } from './strategy.js';
+import { checkUpdate } from './update_check.js';
 
 export interface ServerConfig {
   /** Share of clients trained per round; 0.1 in FedFTG's setup. */
@@ -19,11 +22,27 @@ export interface ServerConfig {
   seed: number;
   /** Central evaluation of the global parameters after each round (e.g. test accuracy). */
   evaluate?: (global: Float32Array, round: number) => Promise<Record<string, number>>;
+  /** Train the sampled clients concurrently (remote clients); otherwise in order, one model in memory at a time. */
+  concurrent?: boolean;
+  /**
+   * Called when a sampled client's fit fails (drop, timeout) or its update is
+   * rejected (wrong length, non-finite values). When set, the round goes on
+   * with the other clients; when absent, the failure ends the run.
+   */
+  onClientFailure?: (failure: ClientFailure) => void;
+}
+
+export interface ClientFailure {
+  round: number;
+  clientId: number;
+  error: Error;
 }
 
 export interface RoundRecord {
   round: number;
   clients: number[];
+  /** Sampled clients left out of the aggregation (failed or rejected). */
+  failed: number[];
   /** Bytes of parameters sent both ways this round (float32). */
   bytes: number;
   metrics: Record<string, number>;
@@ -72,20 +91,38 @@ export class Server {
       throw new Error(`Server: ${this.strategy.name}.configureRound gave ${objectives.length} objectives for ${ids.length} clients`);
     }
     const lr = this.config.lr * Math.pow(this.config.lrDecay, round);
-    const results: FitResult[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      results.push(
-        await this.clients[ids[i]].fit({ round, params: this.global, objective: objectives[i], lr, seed: roundRng.tfSeed() }),
-      );
+    // One batch-order seed per sampled client, drawn in sampling order (as when they trained one by one).
+    const seeds = ids.map(() => roundRng.tfSeed());
+    const fit = async (i: number): Promise<FitResult> => {
+      const result = await this.clients[ids[i]].fit({ round, params: this.global, objective: objectives[i], lr, seed: seeds[i] });
+      checkUpdate(result, this.global.length, ids[i]);
+      return result;
+    };
+    const outcomes = this.config.concurrent ? await Promise.allSettled(ids.map((_, i) => fit(i))) : [];
+    for (let i = outcomes.length; i < ids.length; i++) {
+      if (!this.config.onClientFailure) outcomes.push({ status: 'fulfilled', value: await fit(i) });
+      else outcomes.push(await fit(i).then((value) => ({ status: 'fulfilled', value }), (reason: unknown) => ({ status: 'rejected', reason })));
     }
-    this.global = await this.strategy.aggregate(ctx, results);
+    const results: FitResult[] = [];
+    const failed: number[] = [];
+    outcomes.forEach((o, i) => {
+      if (o.status === 'fulfilled') return void results.push(o.value);
+      const error = o.reason instanceof Error ? o.reason : new Error(String(o.reason));
+      if (!this.config.onClientFailure) throw error;
+      failed.push(ids[i]);
+      this.config.onClientFailure({ round, clientId: ids[i], error });
+    });
+    // The strategy sees only the clients that delivered; with none, the global model stays as it was.
+    if (results.length > 0) {
+      this.global = await this.strategy.aggregate({ ...ctx, clients: ctx.clients.filter((c) => !failed.includes(c.id)) }, results);
+    }
     const { down, up } = this.strategy.wireVectors;
-    const bytes = 4 * this.global.length * (down + up) * ids.length;
+    const bytes = 4 * this.global.length * (down * ids.length + up * results.length);
     const metrics = {
       ...(await this.strategy.evaluate?.(round, this.global)),
       ...(await this.config.evaluate?.(this.global, round)),
     };
-    const record: RoundRecord = { round, clients: ids, bytes, metrics };
+    const record: RoundRecord = { round, clients: ids, failed, bytes, metrics };
     this.history.push(record);
     this.round++;
     return record;

@@ -82,14 +82,14 @@ export const FL_FULL: Omit<FlConfig, 'algo' | 'ftg' | 'alpha'> = {
   net: { kind: 'cnn', filters: [16, 32], hidden: 128 },
 };
 
-function buildNet(net: FlConfig['net'], rng: Rng): tf.LayersModel {
+export function buildNet(net: FlConfig['net'], rng: Rng): tf.LayersModel {
   if (net.kind === 'cnn') return buildMnistCnn(net, rng);
   const dense = (units: number, activation: 'relu' | 'linear') =>
     tf.layers.dense({ units, activation, kernelInitializer: tf.initializers.glorotUniform({ seed: rng.tfSeed() }) });
   return tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), dense(net.hidden, 'relu'), dense(10, 'linear')] });
 }
 
-function makeStrategy(algo: FlAlgo): Strategy {
+export function makeStrategy(algo: FlAlgo): Strategy {
   switch (algo) {
     case 'fedavg':
       return new FedAvg();
@@ -103,7 +103,7 @@ function makeStrategy(algo: FlAlgo): Strategy {
 }
 
 /** Mean of the last n values (all when fewer). */
-function meanOfLast(values: number[], n: number): number {
+export function meanOfLast(values: number[], n: number): number {
   const tail = values.slice(-n);
   return tail.reduce((a, b) => a + b, 0) / tail.length;
 }
