@@ -1,5 +1,6 @@
 import { Rng, tf, toRng } from '@proj/core';
 import { ParameterFactory, type GeneratorNetwork, type Network } from './network.js';
+import { leakyRelu } from './leaky_relu.js';
 import { SpectralNorm } from './spectral_norm.js';
 
 export interface Dcgan28Options {
@@ -72,8 +73,8 @@ export function dcganDiscriminator28(options: Dcgan28Options): Network {
       return tf.tidy(() => {
         const k = sn ? sn.map((s) => s.normalized(training)) : convs;
         const n = x.shape[0];
-        let h = tf.leakyRelu(tf.add(tf.conv2d(x as tf.Tensor4D, k[0] as tf.Tensor4D, 2, 'same'), biases[0]), 0.2);
-        h = tf.leakyRelu(tf.add(tf.conv2d(h as tf.Tensor4D, k[1] as tf.Tensor4D, 2, 'same'), biases[1]), 0.2);
+        let h = leakyRelu(tf.add(tf.conv2d(x as tf.Tensor4D, k[0] as tf.Tensor4D, 2, 'same'), biases[0]), 0.2);
+        h = leakyRelu(tf.add(tf.conv2d(h as tf.Tensor4D, k[1] as tf.Tensor4D, 2, 'same'), biases[1]), 0.2);
         return tf.add(tf.matMul(tf.reshape(h, [n, 7 * 7 * 2 * w]), k[2] as tf.Tensor2D), biases[2]);
       });
     },

@@ -1,6 +1,7 @@
 import { Rng, tf, toRng } from '@proj/core';
 import { checkInput, checkPositiveInt } from './dcgan.js';
 import { ParameterFactory, type GeneratorNetwork, type Network } from './network.js';
+import { leakyRelu } from './leaky_relu.js';
 import { SpectralNorm } from './spectral_norm.js';
 
 export interface Sngan32Options {
@@ -90,7 +91,7 @@ export function snganDiscriminator32(options: Sngan32Options): Network {
       return tf.tidy(() => {
         let h = x as tf.Tensor4D;
         convs.forEach(({ b, stride }, i) => {
-          h = tf.leakyRelu(tf.add(tf.conv2d(h, sn[i].normalized(training) as tf.Tensor4D, stride, 'same'), b), 0.1) as tf.Tensor4D;
+          h = leakyRelu(tf.add(tf.conv2d(h, sn[i].normalized(training) as tf.Tensor4D, stride, 'same'), b), 0.1) as tf.Tensor4D;
         });
         const flat = tf.reshape(h, [x.shape[0], 4 * 4 * 8 * w]);
         return tf.add(tf.matMul(flat, sn[convs.length].normalized(training) as tf.Tensor2D), fcB);
