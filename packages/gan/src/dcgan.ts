@@ -1,5 +1,5 @@
 import { Rng, tf, toRng } from '@proj/core';
-import { ParameterFactory, type GeneratorNetwork, type Network } from './network.js';
+import { ParameterFactory, type GeneratorNetwork, type KernelInit, type Network } from './network.js';
 import { leakyRelu } from './leaky_relu.js';
 import { SpectralNorm } from './spectral_norm.js';
 
@@ -10,8 +10,8 @@ export interface Dcgan28Options {
   width?: number;
   /** Spectral normalization on D's kernels (default false). */
   spectralNorm?: boolean;
-  /** Kernel init N(0, std) (DCGAN, Radford et al. 2016: 0.02). */
-  initStd?: number;
+  /** Kernel init (ours: 'he', since there is no batch norm; DCGAN's 0.02 assumes it). */
+  init?: KernelInit;
   seed: number | Rng;
 }
 
@@ -26,13 +26,13 @@ export function dcganGenerator28(options: Dcgan28Options): GeneratorNetwork {
   const zDim = options.zDim ?? 64;
   const w = options.width ?? 16;
   checkPositiveInt({ zDim, width: w }, 'dcganGenerator28');
-  const p = new ParameterFactory('g', toRng(options.seed), options.initStd ?? 0.02);
+  const p = new ParameterFactory('g', toRng(options.seed), options.init ?? 'he');
   const fc = p.kernel('fc', [zDim, 7 * 7 * 4 * w]);
   const fcB = p.bias('fc', 7 * 7 * 4 * w);
   // conv2dTranspose filters are [kh, kw, outChannels, inChannels].
-  const up1 = p.kernel('up1', [5, 5, 2 * w, 4 * w]);
+  const up1 = p.kernel('up1', [5, 5, 2 * w, 4 * w], (25 * 4 * w) / 4);
   const up1B = p.bias('up1', 2 * w);
-  const up2 = p.kernel('up2', [5, 5, 1, 2 * w]);
+  const up2 = p.kernel('up2', [5, 5, 1, 2 * w], (25 * 2 * w) / 4);
   const up2B = p.bias('up2', 1);
   return {
     scope: p.scope,
@@ -60,7 +60,7 @@ export function dcganDiscriminator28(options: Dcgan28Options): Network {
   const w = options.width ?? 32;
   checkPositiveInt({ width: w }, 'dcganDiscriminator28');
   const rng = toRng(options.seed);
-  const p = new ParameterFactory('d', rng, options.initStd ?? 0.02);
+  const p = new ParameterFactory('d', rng, options.init ?? 'he');
   const convs = [p.kernel('conv1', [4, 4, 1, w]), p.kernel('conv2', [4, 4, w, 2 * w]), p.kernel('fc', [7 * 7 * 2 * w, 1])];
   const biases = [p.bias('conv1', w), p.bias('conv2', 2 * w), p.bias('fc', 1)];
   const sn = options.spectralNorm ? convs.map((k) => new SpectralNorm(k, rng)) : undefined;

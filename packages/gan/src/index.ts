@@ -8,7 +8,7 @@ export const papers: readonly PaperRef[] = [
 
 // GAN training core (generic: any generator/discriminator pair).
 export { ParameterFactory, disposeNetwork, localName, uniqueScope } from './network.js';
-export type { GeneratorNetwork, Network } from './network.js';
+export type { GeneratorNetwork, KernelInit, Network } from './network.js';
 export { discriminatorLoss, generatorLoss, GAN_LOSSES } from './gan_losses.js';
 export type { GanLoss } from './gan_losses.js';
 export { GanTrainer, sampleGenerator } from './gan_trainer.js';

@@ -41,28 +41,38 @@ export function localName(net: Pick<Network, 'scope'>, name: string): string {
 }
 
 /**
- * Creates a network's variables with seeded initial values: kernels N(0, std)
- * (DCGAN, Radford et al. 2016: std 0.02) and zero biases. Same rng, same values.
+ * Kernel initialisation: N(0, std) with a fixed std (DCGAN, Radford et al.
+ * 2016: 0.02, meant for networks with batch norm), or `'he'`: N(0, 2 / fanIn)
+ * (He et al. 2015), which keeps activations at scale through ReLU layers
+ * without batch norm, so a short run starts learning at once.
  */
+export type KernelInit = number | 'he';
+
+/** Creates a network's variables with seeded initial values (kernels per `KernelInit`, zero biases). Same rng, same values. */
 export class ParameterFactory {
   readonly scope: string;
   readonly variables: NamedTensors<tf.Variable> = {};
   readonly prunable: PrunableLayer[] = [];
   private readonly rng: Rng;
-  private readonly std: number;
+  private readonly init: KernelInit;
 
-  constructor(prefix: string, rng: Rng, std: number) {
-    if (!(std > 0)) throw new Error(`ParameterFactory: std must be > 0, got ${std}`);
+  constructor(prefix: string, rng: Rng, init: KernelInit) {
+    if (init !== 'he' && !(init > 0)) throw new Error(`ParameterFactory: init must be 'he' or a std > 0, got ${init}`);
     this.scope = uniqueScope(prefix);
     this.rng = rng;
-    this.std = std;
+    this.init = init;
   }
 
-  /** A prunable kernel of `shape` ([in, out] or [kh, kw, in, out]). */
-  kernel(layer: string, shape: number[]): tf.Variable {
+  /**
+   * A prunable kernel of `shape` ([in, out] or [kh, kw, in, out]); `fanIn`
+   * (inputs per output unit) defaults to all dims but the last, and must be
+   * given for a transposed conv ([kh, kw, out, in]: kh kw in / stride^2).
+   */
+  kernel(layer: string, shape: number[], fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1)): tf.Variable {
     const name = `${this.scope}/${layer}/kernel`;
     const size = shape.reduce((a, b) => a * b, 1);
-    const v = tf.variable(tf.tensor(this.rng.normalArray(size, 0, this.std), shape, 'float32'), true, name);
+    const std = this.init === 'he' ? Math.sqrt(2 / fanIn) : this.init;
+    const v = tf.variable(tf.tensor(this.rng.normalArray(size, 0, std), shape, 'float32'), true, name);
     this.variables[name] = v;
     this.prunable.push({ name, shape: [...shape] });
     return v;

@@ -1,6 +1,6 @@
 import { Rng, tf, toRng } from '@proj/core';
 import { checkInput, checkPositiveInt } from './dcgan.js';
-import { ParameterFactory, type GeneratorNetwork, type Network } from './network.js';
+import { ParameterFactory, type GeneratorNetwork, type KernelInit, type Network } from './network.js';
 import { leakyRelu } from './leaky_relu.js';
 import { SpectralNorm } from './spectral_norm.js';
 
@@ -9,8 +9,8 @@ export interface Sngan32Options {
   zDim?: number;
   /** Base width w: G 8w at 4x4 halving to w at 32x32, D w -> 8w (SNGAN's standard CNN: 64). */
   width?: number;
-  /** Kernel init N(0, std) (ours: 0.02 as DCGAN). */
-  initStd?: number;
+  /** Kernel init (ours: 'he'; spectral norm rescales D's kernels anyway). */
+  init?: KernelInit;
   seed: number | Rng;
 }
 
@@ -23,12 +23,12 @@ export function snganGenerator32(options: Sngan32Options): GeneratorNetwork {
   const zDim = options.zDim ?? 128;
   const w = options.width ?? 64;
   checkPositiveInt({ zDim, width: w }, 'snganGenerator32');
-  const p = new ParameterFactory('g', toRng(options.seed), options.initStd ?? 0.02);
+  const p = new ParameterFactory('g', toRng(options.seed), options.init ?? 'he');
   const fc = p.kernel('fc', [zDim, 4 * 4 * 8 * w]);
   const fcB = p.bias('fc', 4 * 4 * 8 * w);
   const channels = [8 * w, 4 * w, 2 * w, w];
   const ups = [1, 2, 3].map((i) => ({
-    k: p.kernel(`up${i}`, [4, 4, channels[i], channels[i - 1]]),
+    k: p.kernel(`up${i}`, [4, 4, channels[i], channels[i - 1]], (16 * channels[i - 1]) / 4),
     b: p.bias(`up${i}`, channels[i]),
   }));
   const out = p.kernel('out', [3, 3, w, 3]);
@@ -63,7 +63,7 @@ export function snganDiscriminator32(options: Sngan32Options): Network {
   const w = options.width ?? 64;
   checkPositiveInt({ width: w }, 'snganDiscriminator32');
   const rng = toRng(options.seed);
-  const p = new ParameterFactory('d', rng, options.initStd ?? 0.02);
+  const p = new ParameterFactory('d', rng, options.init ?? 'he');
   const spec: Array<[size: number, stride: number, out: number]> = [
     [3, 1, w],
     [4, 2, w],
