@@ -23,7 +23,7 @@ export class FeatureClassifier {
   readonly network: Network;
   readonly imageShape: readonly [number, number, number];
   readonly featureDim: number;
-  /** Training accuracy after the last epoch. */
+  /** Accuracy on the training batches during the last epoch (as they were seen, while learning). */
   trainAccuracy = 0;
   private readonly featuresOf: (x: tf.Tensor) => tf.Tensor2D;
 

@@ -72,7 +72,7 @@ export class ParameterFactory {
     const name = `${this.scope}/${layer}/kernel`;
     const size = shape.reduce((a, b) => a * b, 1);
     const std = this.init === 'he' ? Math.sqrt(2 / fanIn) : this.init;
-    const v = tf.variable(tf.tensor(this.rng.normalArray(size, 0, std), shape, 'float32'), true, name);
+    const v = owned(tf.tensor(this.rng.normalArray(size, 0, std), shape, 'float32'), name);
     this.variables[name] = v;
     this.prunable.push({ name, shape: [...shape] });
     return v;
@@ -81,10 +81,17 @@ export class ParameterFactory {
   /** A zero bias of `size` entries. */
   bias(layer: string, size: number): tf.Variable {
     const name = `${this.scope}/${layer}/bias`;
-    const v = tf.variable(tf.zeros([size]), true, name);
+    const v = owned(tf.zeros([size]), name);
     this.variables[name] = v;
     return v;
   }
+}
+
+/** A trainable variable from `init`; `init` itself is freed (the variable shares its data, the tensor object would stay counted). */
+function owned(init: tf.Tensor, name: string): tf.Variable {
+  const v = tf.variable(init, true, name);
+  init.dispose();
+  return v;
 }
 
 /** Disposes every variable of a network. */

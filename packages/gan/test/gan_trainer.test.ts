@@ -46,6 +46,14 @@ function pair(loss: GanLoss = 'hinge', spectralNorm = false) {
 }
 
 describe('architectures', () => {
+  it('building and disposing networks leaves no tensors behind', () => {
+    const before = tf.memory().numTensors;
+    const nets = [dcganGenerator28({ seed: 0 }), dcganDiscriminator28({ seed: 0, spectralNorm: true }), snganGenerator32({ width: 2, seed: 0 }), snganDiscriminator32({ width: 2, seed: 0 })];
+    expect(tf.memory().numTensors).toBe(before + nets.reduce((n, net) => n + Object.keys(net.variables).length, 0));
+    nets.forEach((net: Network) => disposeNetwork(net));
+    expect(tf.memory().numTensors).toBe(before);
+  }, TIMEOUT);
+
   it('DCGAN-like 28x28: G maps [n, zDim] to [n, 28, 28, 1] in [-1, 1], D to [n, 1]; prunable kernels in layer order', () => {
     const g = dcganGenerator28({ zDim: 8, width: 2, seed: 0 });
     const d = dcganDiscriminator28({ width: 4, seed: 0, spectralNorm: true });

@@ -124,9 +124,9 @@ function* realBatches(data: Dataset, batchSize: number, seed: number): Generator
   for (let epoch = 0; ; epoch++) {
     for (const b of batches(data, { batchSize, seed, epoch, dropLast: true })) {
       const t = toTensors(b);
-      t.y.dispose();
-      yield tf.tidy(() => tf.sub(tf.mul(t.x, 2), 1));
-      t.x.dispose();
+      const x = tf.tidy(() => tf.sub(tf.mul(t.x, 2), 1));
+      tf.dispose([t.x, t.y]);
+      yield x;
     }
   }
 }
