@@ -1,4 +1,4 @@
-import { Rng, toRng, type MaskSet } from '@proj/core';
+import { Rng, tf, toRng, type MaskSet } from '@proj/core';
 import { DynamicSparsity, layerDensities, MaskedWeights, randomMasks } from '@proj/sparse';
 import type { GanHooks } from './gan_trainer.js';
 import type { Network } from './network.js';
@@ -16,6 +16,15 @@ export interface StuGanConfig {
   pruneFraction: number;
   /** Generator step after which G's masks stay fixed (the run's length: the decay reaches ~0 at the end). */
   endStep: number;
+  /**
+   * Multiply each masked kernel's kept weights by 1 / sqrt(layer density) at
+   * the start, so a sparse layer's outputs keep the scale of the dense init
+   * (the sparse fan-in rescaling of Evci et al. 2022, "Gradient flow in sparse
+   * neural networks"). Ours, default true: the authors' BigGAN has batch norm,
+   * which makes the scale irrelevant; without it a 20%-dense G starts with
+   * outputs ~0.1x as large and learns far slower.
+   */
+  rescaleInit?: boolean;
   /** Seeds the masks. */
   seed: number | Rng;
 }
@@ -57,6 +66,15 @@ export function stuGan(generator: Network, discriminator: Network, config: StuGa
     c.discriminatorDensity < 1 ? new MaskedWeights(discriminator.variables, maskOf(discriminator, c.discriminatorDensity, dMaskRng)) : undefined;
   generatorMasks.apply();
   discriminatorMasks?.apply();
+  if (c.rescaleInit ?? true) {
+    for (const masked of [generatorMasks, discriminatorMasks]) {
+      for (const [name, m] of Object.entries(masked?.masks ?? {})) {
+        const density = m.data.reduce((a, b) => a + b, 0) / m.data.length;
+        const v = masked!.variables[name];
+        if (density > 0 && density < 1) tf.tidy(() => v.assign(tf.mul(v, 1 / Math.sqrt(density))));
+      }
+    }
+  }
   const exploration = c.explore
     ? new DynamicSparsity(generatorMasks, {
         updateEvery: c.updateEvery,

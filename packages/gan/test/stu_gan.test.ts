@@ -96,6 +96,31 @@ describe('stuGan', () => {
     dispose();
   }, TIMEOUT);
 
+  it('rescales the kept initial weights of each masked kernel by 1 / sqrt(layer density)', () => {
+    const build = (rescaleInit: boolean) => {
+      const g = dcganGenerator28({ zDim: 8, width: 2, seed: 1 });
+      const d = dcganDiscriminator28({ width: 4, seed: 2 });
+      const sparse = stuGan(g, d, { generatorDensity: 0.2, discriminatorDensity: 0.5, explore: false, updateEvery: 2, pruneFraction: 0.5, endStep: 12, seed: 4, rescaleInit });
+      return { g, d, sparse };
+    };
+    const a = build(false);
+    const b = build(true);
+    for (const [net, masks] of [
+      ['g', a.sparse.generatorMasks.masks],
+      ['d', a.sparse.discriminatorMasks!.masks],
+    ] as const) {
+      const nets = net === 'g' ? [a.g, b.g] : [a.d, b.d];
+      for (const [name, m] of Object.entries(masks)) {
+        const density = active(m) / m.data.length;
+        const plain = nets[0].variables[name].dataSync();
+        const scaled = nets[1].variables[name.replace(nets[0].scope, nets[1].scope)].dataSync();
+        const i = m.data.indexOf(1);
+        expect(scaled[i]).toBeCloseTo(density < 1 ? plain[i] / Math.sqrt(density) : plain[i], 5);
+      }
+    }
+    [a.g, a.d, b.g, b.d].forEach((n: Network) => disposeNetwork(n));
+  }, TIMEOUT);
+
   it('rejects densities outside (0, 1]', () => {
     const g = dcganGenerator28({ zDim: 8, width: 2, seed: 1 });
     const d = dcganDiscriminator28({ width: 4, seed: 2 });
