@@ -269,7 +269,7 @@ export async function runGanStu(ctx: ExperimentContext, cfg: GanStuConfig): Prom
       notes: [
         `${cfg.dataset}: ${data.train.size} training images; every run ${cfg.steps} G steps of batch ${cfg.batchSize}, n_dis ${cfg.nDis}, ${cfg.loss} loss, Adam ${cfg.learningRate} (beta1 ${cfg.beta1}).`,
         `FD: ${cfg.fdSamples} samples of the EMA generator (decay ${cfg.emaDecay}) vs ${Math.min(cfg.fdSamples, data.test.size)} held-out real images, in the 64-unit ReLU feature layer (before the logits) of a classifier trained ${cfg.classifierEpochs} epochs on the training images (train accuracy ${classifier.trainAccuracy.toFixed(3)}).`,
-        `Sparse runs: ERK masks, D density ${cfg.discriminatorDensity} (static); STU-GAN prunes/regrows G every ${cfg.updateEvery} steps, rate ${cfg.pruneFraction} cosine-decayed to 0 at step ${cfg.steps}; sparse EMA.`,
+        `Sparse runs: ERK masks (kept initial weights scaled by 1/sqrt(layer density), as there is no batch norm), D density ${cfg.discriminatorDensity} (static); STU-GAN prunes/regrows G every ${cfg.updateEvery} steps, rate ${cfg.pruneFraction} cosine-decayed to 0 at step ${cfg.steps}; sparse EMA.`,
       ],
     };
   } finally {
