@@ -94,7 +94,8 @@ export class FedSpa {
       results.push(r);
     }
     this.global = coveringAverage(this.global, results, aggregation);
-    const record: RoundRecord = { round, clients: ids, bytes, metrics: {} };
+    // The simulation has no failures: a client error ends the run.
+    const record: RoundRecord = { round, clients: ids, failed: [], bytes, metrics: {} };
     this.history.push(record);
     this.round++;
     return record;
