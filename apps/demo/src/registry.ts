@@ -4,6 +4,7 @@ import { sparseRandomPruning } from './experiments/sparse_random_pruning.js';
 import { rl } from './experiments/rl.js';
 import { vmc } from './experiments/vmc.js';
 import { vmcEd } from './experiments/vmc_ed.js';
+import { visionSsl } from './experiments/vision_ssl.js';
 import { declaredOptions } from './options.js';
 
 /**
@@ -11,7 +12,7 @@ import { declaredOptions } from './options.js';
  * To add one: write `src/experiments/<name>.ts` exporting an `Experiment`
  * and add it to this array.
  */
-export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl];
+export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl, visionSsl];
 
 /** Experiments by name, checked once so that a typo in a registration fails at startup. */
 export interface Registry {

@@ -1,0 +1,51 @@
+/**
+ * A whole-image classifier on a grid of tile embeddings: MIL pooling, then
+ * one linear unit giving the logit of "the image holds a lesion"
+ * (Ilse et al. 2018's f(z) = sigm(w^T z + b)).
+ */
+import { type Rng, tf } from '@proj/core';
+import { dense, disposeModule } from './layers.js';
+import { createPooling } from './pooling/create.js';
+import type { MilPooling, PoolingName } from './pooling/mil_pooling.js';
+
+export interface WholeImageModel {
+  readonly pooling: MilPooling;
+  readonly variables: tf.Variable[];
+  /** Logits [n] and, for attention pooling, tile weights [n, k] of bags [n, k, dim]. */
+  predict(bags: tf.Tensor3D): { logits: tf.Tensor1D; attention?: tf.Tensor2D };
+  dispose(): void;
+}
+
+/** Fixed per-feature standardization of tile embeddings, (h - mean) / std, so that tanh attention starts unsaturated. */
+export interface FeatureScale {
+  mean: Float32Array;
+  std: Float32Array;
+}
+
+export function wholeImageModel(pooling: PoolingName | MilPooling, dim: number, rng: Rng, scale?: FeatureScale): WholeImageModel {
+  const pool = typeof pooling === 'string' ? createPooling(pooling, dim, rng) : pooling;
+  const head = dense(dim, 1, rng);
+  if (scale && (scale.mean.length !== dim || scale.std.length !== dim)) {
+    throw new Error(`wholeImageModel: scale.mean and scale.std must have ${dim} entries, got ${scale.mean.length} and ${scale.std.length}`);
+  }
+  const shift = scale ? tf.keep(tf.tensor1d(scale.mean)) : null;
+  const divide = scale ? tf.keep(tf.tensor1d(scale.std)) : null;
+  return {
+    pooling: pool,
+    variables: [...pool.variables, ...head.variables],
+    predict: (bags) => {
+      const { z, attention } = pool.pool(shift && divide ? (tf.div(tf.sub(bags, shift), divide) as tf.Tensor3D) : bags);
+      return { logits: tf.reshape(head.apply(z), [-1]) as tf.Tensor1D, attention };
+    },
+    dispose: () => {
+      disposeModule(head);
+      disposeModule(pool);
+      tf.dispose([shift, divide].filter((t) => t !== null));
+    },
+  };
+}
+
+/** Binary cross-entropy of logits [n] against labels in {0, 1}. */
+export function binaryCrossEntropy(logits: tf.Tensor1D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.losses.sigmoidCrossEntropy(labels, logits) as tf.Scalar);
+}
