@@ -11,15 +11,29 @@ export interface Module {
   apply(x: tf.Tensor): tf.Tensor;
 }
 
+/** A trainable variable holding `init`, which is freed (tf.variable keeps its own reference to the data). */
+export function toVariable(init: tf.Tensor): tf.Variable {
+  const v = tf.variable(init);
+  init.dispose();
+  return v;
+}
+
 /** He-normal weights, std sqrt(2 / fanIn) (He et al. 2015), seeded. */
 export function heNormal(shape: number[], fanIn: number, rng: Rng): tf.Variable {
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.variable(tf.tensor(rng.normalArray(n, 0, Math.sqrt(2 / fanIn)), shape, 'float32'));
+  return toVariable(tf.tensor(rng.normalArray(n, 0, Math.sqrt(2 / fanIn)), shape, 'float32'));
+}
+
+/** PyTorch's nn.Linear default, U(-1/sqrt(fanIn), 1/sqrt(fanIn)), seeded: the init of Ilse et al.'s official attention MIL code. */
+export function torchLinearInit(shape: number[], fanIn: number, rng: Rng): tf.Variable {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const bound = 1 / Math.sqrt(fanIn);
+  return toVariable(tf.tensor(rng.uniformArray(n, -bound, bound), shape, 'float32'));
 }
 
 /** A variable filled with `value`. */
 export function constant(shape: number[], value: number): tf.Variable {
-  return tf.variable(tf.fill(shape, value));
+  return toVariable(tf.fill(shape, value));
 }
 
 /** Dense layer y = x W + b on [n, in] inputs. */

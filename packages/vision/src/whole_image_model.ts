@@ -4,7 +4,7 @@
  * (Ilse et al. 2018's f(z) = sigm(w^T z + b)).
  */
 import { type Rng, tf } from '@proj/core';
-import { dense, disposeModule } from './layers.js';
+import { constant, disposeModule } from './layers.js';
 import { createPooling } from './pooling/create.js';
 import type { MilPooling, PoolingName } from './pooling/mil_pooling.js';
 
@@ -24,7 +24,9 @@ export interface FeatureScale {
 
 export function wholeImageModel(pooling: PoolingName | MilPooling, dim: number, rng: Rng, scale?: FeatureScale): WholeImageModel {
   const pool = typeof pooling === 'string' ? createPooling(pooling, dim, rng) : pooling;
-  const head = dense(dim, 1, rng);
+  // A zero-initialized classifier: attention first gets gradient once the classifier has learned which direction
+  // means "lesion", so it cannot lock onto the wrong tiles by the sign of a random initial weight.
+  const head = { weight: constant([dim, 1], 0), bias: constant([1], 0) };
   if (scale && (scale.mean.length !== dim || scale.std.length !== dim)) {
     throw new Error(`wholeImageModel: scale.mean and scale.std must have ${dim} entries, got ${scale.mean.length} and ${scale.std.length}`);
   }
@@ -32,13 +34,13 @@ export function wholeImageModel(pooling: PoolingName | MilPooling, dim: number, 
   const divide = scale ? tf.keep(tf.tensor1d(scale.std)) : null;
   return {
     pooling: pool,
-    variables: [...pool.variables, ...head.variables],
+    variables: [...pool.variables, head.weight, head.bias],
     predict: (bags) => {
       const { z, attention } = pool.pool(shift && divide ? (tf.div(tf.sub(bags, shift), divide) as tf.Tensor3D) : bags);
-      return { logits: tf.reshape(head.apply(z), [-1]) as tf.Tensor1D, attention };
+      return { logits: tf.reshape(tf.add(tf.matMul(z, head.weight), head.bias), [-1]) as tf.Tensor1D, attention };
     },
     dispose: () => {
-      disposeModule(head);
+      tf.dispose([head.weight, head.bias]);
       disposeModule(pool);
       tf.dispose([shift, divide].filter((t) => t !== null));
     },

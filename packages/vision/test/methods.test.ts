@@ -40,7 +40,7 @@ describe('EMA target (BYOL)', () => {
 
 describe('SSL methods in the shared loop', () => {
   for (const name of METHOD_NAMES) {
-    it(`${name}: finite losses, seeded, no tensor growth across steps`, async () => {
+    it(`${name}: finite losses, seeded, no tensor growth across steps`, { timeout: 60_000 }, async () => {
       const run = async () => {
         const encoder = convEncoder(tinyEncoder, new Rng(1));
         const method = createMethod(name, encoder, new Rng(2));

@@ -25,7 +25,7 @@ function toyBags(n: number, k: number, dim: number, rng: Rng): Bags & { planted:
     if (i % 2 === 0) continue;
     labels[i] = 1;
     planted[i] = rng.int(k);
-    x[(i * k + planted[i]) * dim] += 3;
+    x[(i * k + planted[i]) * dim] += 5;
   }
   return { x, labels, tiles: k, dim, planted };
 }
@@ -71,15 +71,15 @@ describe('MIL pooling', () => {
     expect(a[1]).toBeCloseTo(e1 / (e0 + e1), 5);
   });
 
-  it('after training on toy bags, the planted positive tile gets the largest weight and attention beats mean pooling', () => {
+  it('after training on toy bags, the planted positive tile gets the largest weight and attention beats mean pooling', { timeout: 60_000 }, () => {
     const rng = new Rng(7);
-    const train = toyBags(200, 16, 8, rng);
-    const test = toyBags(100, 16, 8, rng);
+    const train = toyBags(400, 16, 4, rng);
+    const test = toyBags(100, 16, 4, rng);
     const before = tf.memory().numTensors;
     const aucs: Record<string, number> = {};
     for (const name of ['mean', 'attention', 'gated'] as const) {
-      const model = wholeImageModel(name, 8, new Rng(3));
-      trainMilOnBags(model, train, { epochs: 30, batchSize: 20, learningRate: 5e-3 }, 4);
+      const model = wholeImageModel(name, 4, new Rng(3));
+      trainMilOnBags(model, train, { epochs: 30, batchSize: 10, learningRate: 2e-3 }, 4);
       const { scores, attention } = predictBags(model, test);
       aucs[name] = auc(scores, test.labels);
       if (attention) {

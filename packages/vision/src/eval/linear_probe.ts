@@ -5,6 +5,7 @@
  * protocol, e.g. SimCLR section 4).
  */
 import { adam, tf } from '@proj/core';
+import { toVariable } from '../layers.js';
 
 export interface LinearProbeConfig {
   /** Full-batch Adam steps. */
@@ -45,8 +46,8 @@ export function linearProbe(train: FeatureSet, test: FeatureSet, dim: number, nu
   checkFeatures(train, dim, numClasses, 'linearProbe train');
   checkFeatures(test, dim, numClasses, 'linearProbe test');
   const { mean, std } = featureStats(train.x, dim);
-  const w = tf.variable(tf.zeros([dim, numClasses]));
-  const b = tf.variable(tf.zeros([numClasses]));
+  const w = toVariable(tf.zeros([dim, numClasses]));
+  const b = toVariable(tf.zeros([numClasses]));
   const optimizer = adam(cfg.learningRate);
   try {
     const standardize = (x: Float32Array) => tf.div(tf.sub(tf.tensor2d(x, [x.length / dim, dim]), tf.tensor1d(mean)), tf.tensor1d(std));

@@ -6,7 +6,7 @@
  * The gate lets the score be non-linear beyond tanh's near-linear range.
  */
 import { type Rng, tf } from '@proj/core';
-import { constant, heNormal } from '../layers.js';
+import { constant, torchLinearInit } from '../layers.js';
 import { checkBags, type MilPooling } from './mil_pooling.js';
 
 /** L = 128 hidden units, Ilse et al.'s MNIST-bags setting. */
@@ -16,12 +16,12 @@ function attentionPooling(name: 'attention' | 'gated', dim: number, hidden: numb
   if (!(Number.isInteger(dim) && dim >= 1 && Number.isInteger(hidden) && hidden >= 1)) {
     throw new Error(`${name}Pooling: dim and hidden must be integers >= 1, got ${dim} and ${hidden}`);
   }
-  // Glorot-like scale keeps tanh out of saturation at the start.
-  const v = heNormal([dim, hidden], 2 * dim, rng);
+  // Small uniform weights (PyTorch's default, as in the official code) keep tanh out of saturation at the start.
+  const v = torchLinearInit([dim, hidden], dim, rng);
   const vb = constant([hidden], 0);
-  const u = name === 'gated' ? heNormal([dim, hidden], 2 * dim, rng) : null;
+  const u = name === 'gated' ? torchLinearInit([dim, hidden], dim, rng) : null;
   const ub = name === 'gated' ? constant([hidden], 0) : null;
-  const w = heNormal([hidden, 1], 2 * hidden, rng);
+  const w = torchLinearInit([hidden, 1], hidden, rng);
   return {
     name,
     variables: [v, vb, w, ...(u && ub ? [u, ub] : [])],

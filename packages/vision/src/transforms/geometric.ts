@@ -1,19 +1,40 @@
 /**
- * Geometric augmentations as per-image affine maps, resampled by
- * `tf.image.transform` (bilinear, zero fill). Each matrix maps an output
- * pixel (x, y) to the input pixel it reads: x_in = a0 x + a1 y + a2,
- * y_in = b0 x + b1 y + b2 (pixel centres at integer coordinates).
+ * Geometric augmentations as per-image affine maps with bilinear resampling
+ * and zero fill. Each map sends an output pixel (x, y) to the input point it
+ * reads: x_in = a0 x + a1 y + a2, y_in = b0 x + b1 y + b2 (pixel centres at
+ * integer coordinates, as in `tf.image.transform`, whose cpu kernel returns
+ * after the first image of a batch in tfjs 4.22, hence our own loop).
  */
 import { type Rng, tf } from '@proj/core';
 import { checkBatch, checkProbability, checkRange, type Augmentation } from './augmentation.js';
 
 type Affine = [number, number, number, number, number, number];
 
-/** Applies one affine map per image. */
+/** Applies one affine map per image (no gradient: augmentations precede the model). */
 function warp(images: tf.Tensor4D, maps: Affine[]): tf.Tensor4D {
-  const t = new Float32Array(maps.length * 8);
-  maps.forEach((m, i) => t.set(m, i * 8));
-  return tf.tidy(() => tf.image.transform(images, tf.tensor2d(t, [maps.length, 8]), 'bilinear', 'constant', 0));
+  const [n, h, w, c] = images.shape;
+  const src = images.dataSync();
+  const out = new Float32Array(src.length);
+  const at = (b: number, y: number, x: number, ch: number) => (y >= 0 && y < h && x >= 0 && x < w ? src[((b * h + y) * w + x) * c + ch] : 0);
+  for (let b = 0; b < n; b++) {
+    const [a0, a1, a2, b0, b1, b2] = maps[b];
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const sx = a0 * x + a1 * y + a2;
+        const sy = b0 * x + b1 * y + b2;
+        const x0 = Math.floor(sx);
+        const y0 = Math.floor(sy);
+        const fx = sx - x0;
+        const fy = sy - y0;
+        for (let ch = 0; ch < c; ch++) {
+          const top = (1 - fx) * at(b, y0, x0, ch) + fx * at(b, y0, x0 + 1, ch);
+          const bottom = (1 - fx) * at(b, y0 + 1, x0, ch) + fx * at(b, y0 + 1, x0 + 1, ch);
+          out[((b * h + y) * w + x) * c + ch] = (1 - fy) * top + fy * bottom;
+        }
+      }
+    }
+  }
+  return tf.tensor4d(out, [n, h, w, c]);
 }
 
 /** Rotation by `angle` (radians, counter-clockwise on screen) about the image centre, as an output-to-input map. */
