@@ -11,7 +11,7 @@ const ctx = (options: Record<string, string> = {}) => ({ quick: true, seed: 1, r
 
 describe('vision-ssl experiment', () => {
   it('declares its flags with choices', () => {
-    expect(resolveOptions(visionSsl, {})).toEqual({ preset: 'mammogram', tiles: 'mnist' });
+    expect(resolveOptions(visionSsl, {})).toEqual({ preset: 'simclr', tiles: 'mnist' });
     expect(() => resolveOptions(visionSsl, { preset: 'imagenet' })).toThrow(/--preset must be one of mammogram, simclr/);
   });
 

