@@ -1,0 +1,11 @@
+export { METHOD_NAMES } from './method.js';
+export type { MethodName, SslMethod } from './method.js';
+export { simclr, SIMCLR_DEFAULTS } from './simclr.js';
+export type { SimClrConfig } from './simclr.js';
+export { byol, BYOL_DEFAULTS } from './byol.js';
+export type { ByolConfig } from './byol.js';
+export { swav, SWAV_DEFAULTS } from './swav.js';
+export type { SwavConfig } from './swav.js';
+export { barlowTwins, BARLOW_TWINS_DEFAULTS } from './barlow_twins.js';
+export type { BarlowTwinsConfig } from './barlow_twins.js';
+export { createMethod } from './create.js';

@@ -1,8 +1,0 @@
-import { describe, expect, it } from 'vitest';
-import { papers } from '../src/index.js';
-
-describe('@proj/vision', () => {
-  it('cites the papers it implements', () => {
-    expect(papers.map((p) => p.arxiv)).toEqual(['2203.08812']);
-  });
-});
