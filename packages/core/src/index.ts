@@ -35,4 +35,5 @@ export type { ProgressReporter, TerminalProgressOptions } from './progress.js';
 export * from './data/index.js';
 export * from './io/index.js';
 export * from './image/index.js';
+export { symmetricEigen, symmetricSqrt } from './linalg/symmetric_eigen.js';
 export type { PaperRef } from './paper.js';

@@ -1,4 +1,4 @@
-import { symmetricSqrt } from './symmetric_eigen.js';
+import { symmetricSqrt } from '@proj/core';
 
 /** Mean and covariance of a set of feature vectors. */
 export interface GaussianStats {

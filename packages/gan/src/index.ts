@@ -22,7 +22,6 @@ export type { Dcgan28Options } from './dcgan.js';
 export { snganGenerator32, snganDiscriminator32 } from './sngan.js';
 export type { Sngan32Options } from './sngan.js';
 // Evaluation.
-export { symmetricEigen, symmetricSqrt } from './symmetric_eigen.js';
 export { frechetDistance, gaussianStats } from './frechet_distance.js';
 export type { GaussianStats } from './frechet_distance.js';
 export { FeatureClassifier } from './feature_classifier.js';

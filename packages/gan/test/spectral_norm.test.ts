@@ -1,6 +1,7 @@
 import { Rng, tf } from '@proj/core';
 import { describe, expect, it } from 'vitest';
-import { SpectralNorm, symmetricEigen } from '../src/index.js';
+import { symmetricEigen } from '@proj/core';
+import { SpectralNorm } from '../src/index.js';
 
 let id = 0;
 const variable = (values: Float32Array, shape: number[]) => tf.variable(tf.tensor(values, shape), true, `sn_test_${id++}`);

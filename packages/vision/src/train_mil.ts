@@ -38,6 +38,26 @@ function take(x: Float32Array, stride: number, idx: Int32Array): Float32Array {
   return out;
 }
 
+/**
+ * `epochs` passes over n examples in seeded minibatches; `step` trains on one
+ * batch of indices and returns its mean loss. Returns the mean loss per epoch.
+ */
+function runEpochs(n: number, cfg: MilTrainConfig, rng: Rng, step: (idx: Int32Array) => tf.Scalar): number[] {
+  const losses: number[] = [];
+  for (let e = 0; e < cfg.epochs; e++) {
+    const order = rng.permutation(n);
+    let sum = 0;
+    for (let s = 0; s < n; s += cfg.batchSize) {
+      const idx = order.subarray(s, Math.min(n, s + cfg.batchSize));
+      const loss = tf.tidy(() => step(idx));
+      sum += loss.dataSync()[0] * idx.length;
+      loss.dispose();
+    }
+    losses.push(sum / n);
+  }
+  return losses;
+}
+
 /** Trains `model` on frozen embeddings; returns the mean loss of each epoch. */
 export function trainMilOnBags(model: WholeImageModel, bags: Bags, config: Partial<MilTrainConfig>, seed: number | Rng): number[] {
   const cfg = { ...MIL_TRAIN_DEFAULTS, ...config };
@@ -47,26 +67,14 @@ export function trainMilOnBags(model: WholeImageModel, bags: Bags, config: Parti
   checkLabels(bags.labels, n, 'trainMilOnBags');
   const rng = toRng(seed);
   const optimizer = adam(cfg.learningRate);
-  const losses: number[] = [];
   try {
-    for (let e = 0; e < cfg.epochs; e++) {
-      const order = rng.permutation(n);
-      let sum = 0;
-      for (let s = 0; s < n; s += cfg.batchSize) {
-        const idx = order.subarray(s, Math.min(n, s + cfg.batchSize));
-        const loss = tf.tidy(() => {
-          const x = tf.tensor3d(take(bags.x, tiles * dim, idx), [idx.length, tiles, dim]);
-          const y = tf.tensor1d(Float32Array.from(idx, (k) => bags.labels[k]));
-          const { value, grads } = tf.variableGrads(() => binaryCrossEntropy(model.predict(x).logits, y), model.variables);
-          optimizer.applyGradients(grads);
-          return value;
-        });
-        sum += loss.dataSync()[0] * idx.length;
-        loss.dispose();
-      }
-      losses.push(sum / n);
-    }
-    return losses;
+    return runEpochs(n, cfg, rng, (idx) => {
+      const x = tf.tensor3d(take(bags.x, tiles * dim, idx), [idx.length, tiles, dim]);
+      const y = tf.tensor1d(Float32Array.from(idx, (k) => bags.labels[k]));
+      const { value, grads } = tf.variableGrads(() => binaryCrossEntropy(model.predict(x).logits, y), model.variables);
+      optimizer.applyGradients(grads);
+      return value;
+    });
   } finally {
     optimizer.dispose();
   }
@@ -101,34 +109,22 @@ export function fineTuneWholeImage(
   const top = adam(cfg.learningRate);
   const body = adam(cfg.learningRate * cfg.encoderLrMultiplier);
   const topNames = new Set(model.variables.map((v) => v.name));
-  const losses: number[] = [];
   try {
-    for (let e = 0; e < cfg.epochs; e++) {
-      const order = rng.permutation(n);
-      let sum = 0;
-      for (let s = 0; s < n; s += cfg.batchSize) {
-        const idx = order.subarray(s, Math.min(n, s + cfg.batchSize));
-        const loss = tf.tidy(() => {
-          const x = tf.tensor4d(take(data.images, stride, idx), [idx.length, h, w, c]);
-          const y = tf.tensor1d(Float32Array.from(idx, (k) => data.labels[k]));
-          const { value, grads } = tf.variableGrads(() => {
-            const emb = encoder.apply(toTiles(x, data.tile));
-            const bags = tf.reshape(emb, [idx.length, -1, encoder.dim]) as tf.Tensor3D;
-            return binaryCrossEntropy(model.predict(bags).logits, y);
-          }, [...encoder.variables, ...model.variables]);
-          const topGrads: tf.NamedTensorMap = {};
-          const bodyGrads: tf.NamedTensorMap = {};
-          for (const [name, g] of Object.entries(grads)) (topNames.has(name) ? topGrads : bodyGrads)[name] = g;
-          top.applyGradients(topGrads);
-          body.applyGradients(bodyGrads);
-          return value;
-        });
-        sum += loss.dataSync()[0] * idx.length;
-        loss.dispose();
-      }
-      losses.push(sum / n);
-    }
-    return losses;
+    return runEpochs(n, cfg, rng, (idx) => {
+      const x = tf.tensor4d(take(data.images, stride, idx), [idx.length, h, w, c]);
+      const y = tf.tensor1d(Float32Array.from(idx, (k) => data.labels[k]));
+      const { value, grads } = tf.variableGrads(() => {
+        const emb = encoder.apply(toTiles(x, data.tile));
+        const bags = tf.reshape(emb, [idx.length, -1, encoder.dim]) as tf.Tensor3D;
+        return binaryCrossEntropy(model.predict(bags).logits, y);
+      }, [...encoder.variables, ...model.variables]);
+      const topGrads: tf.NamedTensorMap = {};
+      const bodyGrads: tf.NamedTensorMap = {};
+      for (const [name, g] of Object.entries(grads)) (topNames.has(name) ? topGrads : bodyGrads)[name] = g;
+      top.applyGradients(topGrads);
+      body.applyGradients(bodyGrads);
+      return value;
+    });
   } finally {
     top.dispose();
     body.dispose();
