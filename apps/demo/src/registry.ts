@@ -4,6 +4,7 @@ import { sparseRandomPruning } from './experiments/sparse_random_pruning.js';
 import { rl } from './experiments/rl.js';
 import { fl } from './experiments/fl.js';
 import { flSpa } from './experiments/fl_spa.js';
+import { flTable } from './experiments/fl_table.js';
 import { flClient, flServer } from './experiments/fl_deploy.js';
 import { vmc } from './experiments/vmc.js';
 import { vmcEd } from './experiments/vmc_ed.js';
@@ -18,7 +19,7 @@ import { declaredOptions } from './options.js';
  * To add one: write `src/experiments/<name>.ts` exporting an `Experiment`
  * and add it to this array.
  */
-export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl, fl, flSpa, flServer, flClient, ganStu, nlgCsr, visionSsl, unlearnable];
+export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl, fl, flTable, flSpa, flServer, flClient, ganStu, nlgCsr, visionSsl, unlearnable];
 
 /** Experiments by name, checked once so that a typo in a registration fails at startup. */
 export interface Registry {

@@ -108,9 +108,28 @@ export function meanOfLast(values: number[], n: number): number {
   return tail.reduce((a, b) => a + b, 0) / tail.length;
 }
 
-export async function runFl(ctx: ExperimentContext, cfg: FlConfig): Promise<ExperimentResult> {
-  const train = loadFashionMnist({ split: 'train', limit: cfg.trainLimit });
-  const test = loadFashionMnist({ split: 'test', limit: cfg.testLimit });
+/** The train and test images a configuration uses (the first `trainLimit` / `testLimit`, or all). */
+export interface FlData {
+  train: ReturnType<typeof loadFashionMnist>;
+  test: ReturnType<typeof loadFashionMnist>;
+}
+
+export function loadFlData(cfg: Pick<FlConfig, 'trainLimit' | 'testLimit'>): FlData {
+  return { train: loadFashionMnist({ split: 'train', limit: cfg.trainLimit }), test: loadFashionMnist({ split: 'test', limit: cfg.testLimit }) };
+}
+
+/** What one federation run produced: the global test accuracy after each round. */
+export interface FlRun {
+  /** The strategy's name, e.g. `FedFTG(FedAvg)`. */
+  name: string;
+  accs: number[];
+  bytesSent: number;
+  seconds: number;
+}
+
+/** One seeded federation on `data`: partition, clients, strategy (FedFTG-wrapped if asked), server, all rounds. */
+export async function federate(ctx: ExperimentContext, cfg: FlConfig, data: FlData): Promise<FlRun> {
+  const { train, test } = data;
   const root = new Rng(ctx.seed);
   const labels = labelsOf(train);
   const parts = dirichletPartition(labels, cfg.clients, { alpha: cfg.alpha, minSize: 10, seed: root.split() });
@@ -148,12 +167,10 @@ export async function runFl(ctx: ExperimentContext, cfg: FlConfig): Promise<Expe
   );
   const t0 = performance.now();
   const accs: number[] = [];
-  const curve: CurvePoint[] = [];
   ctx.reporter.start(cfg.rounds, 'rounds');
   try {
     await server.run(cfg.rounds, (r) => {
       accs.push(r.metrics.test_acc);
-      curve.push({ x: r.round + 1, y: r.metrics.test_acc, series: strategy.name });
       ctx.reporter.tick({ acc: r.metrics.test_acc });
       if ((r.round + 1) % 5 === 0) ctx.log(`round ${r.round + 1}: test accuracy ${r.metrics.test_acc.toFixed(4)}`);
     });
@@ -161,21 +178,32 @@ export async function runFl(ctx: ExperimentContext, cfg: FlConfig): Promise<Expe
     ctx.reporter.end();
     if (strategy instanceof FedFTG) strategy.dispose();
   }
-  const seconds = (performance.now() - t0) / 1000;
+  return { name: strategy.name, accs, bytesSent: server.bytesSent, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The setup lines of a report on federations of `cfg` at the Dirichlet concentrations `alphas`. */
+export function flNotes(cfg: Omit<FlConfig, 'algo' | 'ftg' | 'alpha'>, data: FlData, alphas: readonly number[], ftg: boolean): string[] {
+  return [
+    `Fashion-MNIST ${data.train.size} train / ${data.test.size} test images; ${cfg.clients} clients by Dirichlet(${alphas.join(' or ')}) label skew; ${Math.round(cfg.frac * cfg.clients)} clients per round.`,
+    `Local SGD lr ${cfg.lr} (x0.998 per round), ${cfg.localEpochs} epochs, batch ${cfg.batchSize}, weight decay 1e-3; final_acc is the mean global test accuracy of the last 5 rounds.`,
+    ...(ftg ? [`FedFTG: ${cfg.generator.kind} conditional generator, 10 x (1 generator pass over the teachers, 5 student steps) per round.`] : []),
+  ];
+}
+
+export async function runFl(ctx: ExperimentContext, cfg: FlConfig): Promise<ExperimentResult> {
+  const data = loadFlData(cfg);
+  const run = await federate(ctx, cfg, data);
+  const curve: CurvePoint[] = run.accs.map((y, i) => ({ x: i + 1, y, series: run.name }));
   return {
     metrics: {
-      final_acc: meanOfLast(accs, 5),
-      best_acc: Math.max(...accs),
-      bytes_sent: server.bytesSent,
-      train_seconds: Math.round(seconds * 10) / 10,
+      final_acc: meanOfLast(run.accs, 5),
+      best_acc: Math.max(...run.accs),
+      bytes_sent: run.bytesSent,
+      train_seconds: Math.round(run.seconds * 10) / 10,
     },
     curves: { 'global test accuracy': curve },
     axes: { 'global test accuracy': { x: 'round', y: 'test accuracy' } },
-    notes: [
-      `Fashion-MNIST ${train.size} train / ${test.size} test images; ${cfg.clients} clients by Dirichlet(${cfg.alpha}) label skew; ${Math.round(cfg.frac * cfg.clients)} clients per round.`,
-      `Local SGD lr ${cfg.lr} (x0.998 per round), ${cfg.localEpochs} epochs, batch ${cfg.batchSize}, weight decay 1e-3; final_acc is the mean global test accuracy of the last 5 rounds.`,
-      ...(cfg.ftg ? [`FedFTG: ${cfg.generator.kind} conditional generator, 10 x (1 generator pass over the teachers, 5 student steps) per round.`] : []),
-    ],
+    notes: flNotes(cfg, data, [cfg.alpha], cfg.ftg),
   };
 }
 
