@@ -25,7 +25,9 @@ export function gridSample(input: tf.Tensor4D, grid: tf.Tensor4D): tf.Tensor4D {
   return sampler(input, grid) as tf.Tensor4D;
 }
 
-const sampler = tf.customGrad((input: tf.Tensor, grid: tf.Tensor, save: tf.GradSaveFunc) => {
+// customGrad passes its inputs then the save function as one rest list.
+const sampler = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [input, grid, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   save([input, grid]);
   const [n, h, w, c] = input.shape as [number, number, number, number];
   const [, gh, gw] = grid.shape as [number, number, number, number];
@@ -88,7 +90,7 @@ const sampler = tf.customGrad((input: tf.Tensor, grid: tf.Tensor, save: tf.GradS
     return [tf.tensor(dx, xs.shape), tf.tensor(dg, gs.shape)];
   };
   return { value, gradFunc };
-});
+}) as Parameters<typeof tf.customGrad<tf.Tensor4D>>[0]);
 
 /** Calls `fn(batch, outputIndex, inputPixelIndex, weight)` for each in-bounds bilinear corner of each grid point. */
 function forEachCorner(
