@@ -29,3 +29,15 @@ export type { FeatureClassifierOptions } from './feature_classifier.js';
 // STU-GAN.
 export { stuGan } from './stu_gan.js';
 export type { SparseGan, StuGanConfig } from './stu_gan.js';
+// DaGAN.
+export {
+  DEFAULT_HEAD_MOTION,
+  HEAD_CAMERA,
+  randomIdentity,
+  renderHead,
+  syntheticTalkingHeads,
+  talkingHeadPoses,
+} from './dagan/synthetic_heads.js';
+export type { HeadIdentity, HeadMotion, HeadPose, RenderedFrame, SyntheticHeadsOptions, TalkingHeadVideos } from './dagan/synthetic_heads.js';
+export { loadFrameFolders } from './dagan/video_loader.js';
+export type { VideoClip } from './dagan/video_loader.js';
