@@ -62,13 +62,35 @@ function normalize(v: number[]): [number, number, number] {
   return [v[0]! / n, v[1]! / n, v[2]! / n];
 }
 
-/** Rotation matrix R = Rz(roll) Rx(pitch) Ry(yaw), row-major, mapping head to camera coordinates. */
-function rotation(p: HeadPose): number[] {
+/** Rotation matrix R = Rz(roll) Rx(pitch) Ry(yaw), row-major, mapping head to camera coordinates (X = R p + centre). */
+export function headRotation(p: HeadPose): number[] {
   const [cy, sy, cp, sp, cr, sr] = [Math.cos(p.yaw), Math.sin(p.yaw), Math.cos(p.pitch), Math.sin(p.pitch), Math.cos(p.roll), Math.sin(p.roll)];
   const ry = [cy, 0, sy, 0, 1, 0, -sy, 0, cy];
   const rx = [1, 0, 0, 0, cp, -sp, 0, sp, cp];
   const rz = [cr, -sr, 0, sr, cr, 0, 0, 0, 1];
   return mul3(rz, mul3(rx, ry));
+}
+
+/** The head centre in camera coordinates. */
+export function headCentre(p: HeadPose): [number, number, number] {
+  return [p.tx, p.ty, HEAD_CAMERA.distance + p.tz];
+}
+
+/**
+ * The camera motion from frame `a` to frame `b` as `reprojectionGrid` takes it,
+ * (axis-angle, translation): X_b = R X_a + t with R = R_b R_a^T, t = c_b - R c_a.
+ */
+export function relativeCameraMotion(a: HeadPose, b: HeadPose): number[] {
+  const ra = headRotation(a);
+  const rb = headRotation(b);
+  const raT = [0, 3, 6, 1, 4, 7, 2, 5, 8].map((i) => ra[i]!);
+  const R = mul3(rb, raT);
+  const ca = headCentre(a);
+  const t = headCentre(b).map((v, i) => v - (R[i * 3]! * ca[0] + R[i * 3 + 1]! * ca[1] + R[i * 3 + 2]! * ca[2]));
+  const cos = Math.min(1, Math.max(-1, (R[0]! + R[4]! + R[8]! - 1) / 2));
+  const theta = Math.acos(cos);
+  const k = theta < 1e-9 ? 0.5 : theta / (2 * Math.sin(theta));
+  return [k * (R[7]! - R[5]!), k * (R[2]! - R[6]!), k * (R[3]! - R[1]!), ...t];
 }
 
 function mul3(a: number[], b: number[]): number[] {
@@ -113,8 +135,8 @@ export function renderHead(id: HeadIdentity, pose: HeadPose, size: number): Rend
   if (!(Number.isInteger(size) && size >= 4)) throw new Error(`renderHead: size must be an integer >= 4, got ${size}`);
   const rgb = new Float32Array(size * size * 3);
   const depth = new Float32Array(size * size);
-  const R = rotation(pose);
-  const centre = [pose.tx, pose.ty, HEAD_CAMERA.distance + pose.tz];
+  const R = headRotation(pose);
+  const centre = headCentre(pose);
   // Camera origin and rays in head coordinates: o = R^T (0 - centre), d = R^T ray.
   const o = [0, 1, 2].map((j) => -(R[j]! * centre[0]! + R[3 + j]! * centre[1]! + R[6 + j]! * centre[2]!));
   const [a, b, c] = id.radii;
