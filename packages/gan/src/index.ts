@@ -33,7 +33,9 @@ export type { SparseGan, StuGanConfig } from './stu_gan.js';
 export {
   DEFAULT_HEAD_MOTION,
   HEAD_CAMERA,
+  HEAD_LANDMARKS,
   headCentre,
+  headLandmarks,
   headRotation,
   randomIdentity,
   relativeCameraMotion,
@@ -77,3 +79,5 @@ export { equivarianceLosses, featureL1, imagePyramid, keypointSeparationLoss, Ra
 export { softmaxOver } from './dagan/softmax.js';
 export { DaganModel, DAGAN_LOSS_WEIGHTS } from './dagan/dagan_model.js';
 export type { DaganConfig, DaganLosses, DaganLossWeights } from './dagan/dagan_model.js';
+export { trainLandmarkRegressor } from './dagan/landmark_regressor.js';
+export type { LandmarkRegressor, LandmarkTrainingOptions } from './dagan/landmark_regressor.js';

@@ -24,7 +24,9 @@ export function crossModalAttention(f: ParameterFactory, name: string, channels:
   const wv = f.kernel(`${name}/value`, [channels, channels]);
   const [bq, bk, bv] = [f.bias(`${name}/query`, inner), f.bias(`${name}/key`, inner), f.bias(`${name}/value`, channels)];
   const gammaName = `${f.scope}/${name}/gamma`;
-  const gamma = tf.variable(tf.zeros([1]), true, gammaName);
+  const zero = tf.zeros([1]);
+  const gamma = tf.variable(zero, true, gammaName);
+  zero.dispose();
   f.variables[gammaName] = gamma;
   return {
     gamma,

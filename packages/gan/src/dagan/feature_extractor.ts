@@ -57,7 +57,7 @@ export function trainFeatureExtractor(clips: readonly Clip[], size: number, opti
         x.set(clips[c]!.rgb.subarray(t * per, (t + 1) * per), i * per);
       });
       const xt = tf.tensor4d(x, [options.batchSize, size, size, 3]);
-      const yt = tf.oneHot(tf.tensor1d(labels, 'int32'), classes);
+      const yt = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classes));
       let pred: Int32Array | Uint8Array | Float32Array = new Int32Array(0);
       const { value, grads } = tf.variableGrads(() => {
         const l = logits(xt);

@@ -49,8 +49,7 @@ export function keypointDetector(options: KeypointDetectorOptions): KeypointDete
   const jacobian = convLayer(f, 'jacobian', 3, body.outChannels, 4 * numKp, 1, false);
   for (const [name, v] of Object.entries(f.variables)) {
     if (!name.startsWith(`${f.scope}/jacobian/`)) continue;
-    if (name.endsWith('/kernel')) v.assign(tf.zerosLike(v));
-    else v.assign(tf.tensor1d(Array.from({ length: 4 * numKp }, (_, i) => (i % 4 === 0 || i % 4 === 3 ? 1 : 0))));
+    tf.tidy(() => v.assign(name.endsWith('/kernel') ? tf.zerosLike(v) : tf.tensor1d(Array.from({ length: 4 * numKp }, (_, i) => (i % 4 === 0 || i % 4 === 3 ? 1 : 0)))));
   }
   return {
     scope: f.scope,

@@ -191,6 +191,38 @@ export function renderHead(id: HeadIdentity, pose: HeadPose, size: number): Rend
   return { rgb, depth };
 }
 
+/** Names of the landmarks `headLandmarks` returns, in order. */
+export const HEAD_LANDMARKS = ['left eye', 'right eye', 'nose', 'mouth left', 'mouth right', 'upper lip', 'lower lip'] as const;
+
+/**
+ * Where the face's landmarks appear in the image: (x, y) pairs in [-1, 1]
+ * (gridSample's convention), for AKD-style evaluation, the role of the face
+ * landmark detector in FOMM's AKD. The lips follow the mouth opening.
+ */
+export function headLandmarks(id: HeadIdentity, pose: HeadPose): Float32Array {
+  const open = 0.025 + 0.11 * pose.mouth;
+  const dirs: [number, number][] = [
+    [-id.eyeSpacing, -0.18],
+    [id.eyeSpacing, -0.18],
+    [0, 0.08],
+    [-0.26, 0.4],
+    [0.26, 0.4],
+    [0, 0.4 - open],
+    [0, 0.4 + open],
+  ];
+  const R = headRotation(pose);
+  const c = headCentre(pose);
+  const out = new Float32Array(dirs.length * 2);
+  dirs.forEach(([x, y], k) => {
+    // The surface point whose scaled direction is u: p = radii * u with |u| = 1, facing the camera (z < 0).
+    const p = [x * id.radii[0], y * id.radii[1], -Math.sqrt(Math.max(0, 1 - x * x - y * y)) * id.radii[2]];
+    const X = [0, 1, 2].map((i) => R[i * 3]! * p[0]! + R[i * 3 + 1]! * p[1]! + R[i * 3 + 2]! * p[2]! + c[i]!);
+    out[k * 2] = (HEAD_CAMERA.focal * X[0]!) / X[2]!;
+    out[k * 2 + 1] = (HEAD_CAMERA.focal * X[1]!) / X[2]!;
+  });
+  return out;
+}
+
 /** A random person: head shape, skin, hair, eyes, lips and backdrop. */
 export function randomIdentity(seed: number | Rng): HeadIdentity {
   const rng = toRng(seed);
