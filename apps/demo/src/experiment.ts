@@ -39,6 +39,12 @@ export interface ExperimentOption {
 export interface ReportImage extends RgbImage {
   /** One line shown under the picture. */
   caption?: string;
+  /**
+   * Frames of an animation (e.g. a reenactment video), all of one size: the
+   * report shows them as an animated GIF (also written as `<name>.gif`); the
+   * image itself is the still written as `<name>.png`.
+   */
+  animation?: { frames: RgbImage[]; delayMs: number };
 }
 
 /** What an experiment hands back: flat numeric metrics, optional curves and notes. */

@@ -9,6 +9,7 @@ import { flClient, flServer } from './experiments/fl_deploy.js';
 import { vmc } from './experiments/vmc.js';
 import { vmcEd } from './experiments/vmc_ed.js';
 import { ganStu } from './experiments/gan_stu.js';
+import { dagan } from './experiments/dagan.js';
 import { nlgCsr } from './experiments/nlg_csr.js';
 import { unlearnable } from './experiments/unlearnable.js';
 import { visionSsl } from './experiments/vision_ssl.js';
@@ -19,7 +20,7 @@ import { declaredOptions } from './options.js';
  * To add one: write `src/experiments/<name>.ts` exporting an `Experiment`
  * and add it to this array.
  */
-export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl, fl, flTable, flSpa, flServer, flClient, ganStu, nlgCsr, visionSsl, unlearnable];
+export const EXPERIMENTS: readonly Experiment[] = [coreMnist, sparseRandomPruning, vmcEd, vmc, rl, fl, flTable, flSpa, flServer, flClient, ganStu, dagan, nlgCsr, visionSsl, unlearnable];
 
 /** Experiments by name, checked once so that a typo in a registration fails at startup. */
 export interface Registry {

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodePng } from '@proj/core';
+import { encodeGif, encodePng } from '@proj/core';
 import { renderLineChartSvg } from './chart.js';
 import { escapeHtml, formatNumber, htmlPage } from './html.js';
 import type { RunReport } from './run.js';
@@ -22,11 +22,15 @@ export async function renderReportHtml(r: RunReport): Promise<string> {
     charts.push(`<div class="chart">${svg}</div>`);
   }
   const figures = Object.entries(r.images).map(([name, image]) => {
-    const src = `data:image/png;base64,${Buffer.from(encodePng(image)).toString('base64')}`;
+    const anim = image.animation;
+    const src = anim
+      ? `data:image/gif;base64,${Buffer.from(encodeGif(anim.frames, { delayMs: anim.delayMs })).toString('base64')}`
+      : `data:image/png;base64,${Buffer.from(encodePng(image)).toString('base64')}`;
+    const [w, h] = anim ? [anim.frames[0]!.width, anim.frames[0]!.height] : [image.width, image.height];
     const caption = image.caption ?? name;
     // Small pictures (28x28 tiles) are enlarged by a whole factor so that pixels stay sharp.
-    const zoom = Math.max(1, Math.min(4, Math.floor(480 / Math.max(image.width, image.height))));
-    return `<figure><img src="${src}" alt="${escapeHtml(caption)}" width="${image.width * zoom}" height="${image.height * zoom}"><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+    const zoom = Math.max(1, Math.min(4, Math.floor(480 / Math.max(w, h))));
+    return `<figure><img src="${src}" alt="${escapeHtml(caption)}" width="${w * zoom}" height="${h * zoom}"><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
   });
   const kernels = r.kernels.length > 0 ? r.kernels.join(', ') : 'none (stock backend kernels)';
   const meta = [
@@ -66,12 +70,17 @@ export async function writeReport(dir: string, r: RunReport): Promise<{ json: st
   const json = join(dir, 'result.json');
   const html = join(dir, 'report.html');
   const images: string[] = [];
-  const imageIndex: Record<string, { file: string; width: number; height: number; caption?: string }> = {};
+  const imageIndex: Record<string, { file: string; width: number; height: number; caption?: string; gif?: string }> = {};
   for (const [name, image] of Object.entries(r.images)) {
     const file = `${name}.png`;
     images.push(join(dir, file));
     await writeFile(join(dir, file), encodePng(image));
-    imageIndex[name] = { file, width: image.width, height: image.height, ...(image.caption ? { caption: image.caption } : {}) };
+    const { animation, ...meta } = image;
+    if (animation) {
+      images.push(join(dir, `${name}.gif`));
+      await writeFile(join(dir, `${name}.gif`), encodeGif(animation.frames, { delayMs: animation.delayMs }));
+    }
+    imageIndex[name] = { file, width: meta.width, height: meta.height, ...(meta.caption ? { caption: meta.caption } : {}), ...(animation ? { gif: `${name}.gif` } : {}) };
   }
   await writeFile(json, JSON.stringify({ ...r, images: imageIndex }, null, 2) + '\n');
   await writeFile(html, await renderReportHtml(r));

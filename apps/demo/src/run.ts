@@ -65,6 +65,14 @@ function checkResult(name: string, result: ExperimentResult): void {
       throw new Error(`experiment ${name}: image name ${JSON.stringify(image)} must be letters, digits, '.', '_' or '-'`);
     }
     checkImage(value, `experiment ${name}: image ${JSON.stringify(image)}`);
+    const frames = value.animation?.frames ?? [];
+    frames.forEach((f, i) => {
+      checkImage(f, `experiment ${name}: image ${JSON.stringify(image)} animation frame ${i}`);
+      if (f.width !== frames[0]!.width || f.height !== frames[0]!.height) {
+        throw new Error(`experiment ${name}: image ${JSON.stringify(image)} animation frames must all be ${frames[0]!.width}x${frames[0]!.height}, frame ${i} is ${f.width}x${f.height}`);
+      }
+    });
+    if (value.animation && frames.length === 0) throw new Error(`experiment ${name}: image ${JSON.stringify(image)} animation has no frames`);
   }
 }
 

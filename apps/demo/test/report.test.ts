@@ -57,6 +57,18 @@ describe('writeReport', () => {
     expect([...readFileSync(paths.images[0]!).subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
   });
 
+  it('writes an animation as <name>.gif beside its still and plays it inline in the page', async () => {
+    const frame = (v: number) => ({ width: 2, height: 1, channels: 1 as const, data: Uint8Array.of(v, 255 - v) });
+    const r = { ...sampleReport(), images: { video: { ...frame(0), caption: 'clip', animation: { frames: [frame(0), frame(255)], delayMs: 100 } } } };
+    const out = join(dir, 'anim');
+    const paths = await writeReport(out, r);
+    expect(paths.images).toEqual([join(out, 'video.png'), join(out, 'video.gif')]);
+    expect(readFileSync(join(out, 'video.gif')).subarray(0, 6).toString('latin1')).toBe('GIF89a');
+    const json = JSON.parse(readFileSync(paths.json, 'utf8'));
+    expect(json.images.video).toEqual({ file: 'video.png', width: 2, height: 1, caption: 'clip', gif: 'video.gif' });
+    expect(readFileSync(paths.html, 'utf8')).toMatch(/<img src="data:image\/gif;base64,[A-Za-z0-9+/=]+" alt="clip" width="8" height="4">/);
+  });
+
   it('writes a self-contained HTML page with inline SVG charts and escaped text', async () => {
     const paths = await writeReport(dir, sampleReport());
     const html = readFileSync(paths.html, 'utf8');

@@ -37,3 +37,4 @@ export * from './io/index.js';
 export * from './image/index.js';
 export { symmetricEigen, symmetricSqrt } from './linalg/symmetric_eigen.js';
 export type { PaperRef } from './paper.js';
+export { gridSample, identityGrid } from './warp/grid_sample.js';

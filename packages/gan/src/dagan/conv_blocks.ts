@@ -1,0 +1,83 @@
+import { tf } from '@proj/core';
+import type { ParameterFactory } from '../network.js';
+
+/**
+ * The convolution blocks FOMM and DaGAN build every network from
+ * (modules/util.py: SameBlock2d, DownBlock2d, UpBlock2d, Hourglass), at the
+ * size a CPU trains. Changes, all for speed on tfjs's CPU backend: no batch
+ * norm (small networks from He init), a stride-2 conv to downsample (FOMM:
+ * conv then 2x2 average pool), a stride-2 transposed conv to upsample (FOMM:
+ * nearest 2x upsampling then conv), and channel concatenation replaced by
+ * its equivalent: a layer fed [a, b] convolves each part with its own slice
+ * of the kernel and sums, conv([a, b], [Wa; Wb]) = conv(a, Wa) + conv(b, Wb),
+ * which avoids tfjs's Concat and its slow SplitV gradient.
+ */
+export type Block = (parts: readonly tf.Tensor4D[]) => tf.Tensor4D;
+
+/** `k x k` conv (padding 'same') over the channel-concatenation of `parts`, with bias and optional ReLU. */
+export function convLayer(f: ParameterFactory, name: string, k: number, cins: readonly number[], cout: number, stride = 1, relu = true): Block {
+  const total = cins.reduce((a, b) => a + b, 0);
+  const ws = cins.map((c, i) => f.kernel(`${name}/part${i}`, [k, k, c, cout], k * k * total));
+  const b = f.bias(name, cout);
+  return (parts) => {
+    if (parts.length !== cins.length) throw new Error(`${name}: expects ${cins.length} input parts, got ${parts.length}`);
+    let y = tf.conv2d(parts[0]!, ws[0] as tf.Tensor4D, stride, 'same') as tf.Tensor4D;
+    for (let i = 1; i < parts.length; i++) y = tf.add(y, tf.conv2d(parts[i]!, ws[i] as tf.Tensor4D, stride, 'same'));
+    y = tf.add(y, b);
+    return relu ? tf.relu(y) : y;
+  };
+}
+
+/** 4x4 stride-2 transposed conv + ReLU over the concatenation of `parts`: doubles height and width. */
+export function upLayer(f: ParameterFactory, name: string, cins: readonly number[], cout: number): Block {
+  const total = cins.reduce((a, b) => a + b, 0);
+  // Transposed-conv kernels are [kh, kw, out, in]; fan-in per output is kh kw in / stride^2.
+  const ws = cins.map((c, i) => f.kernel(`${name}/part${i}`, [4, 4, cout, c], 4 * total));
+  const b = f.bias(name, cout);
+  return (parts) => {
+    const [n, h, w] = parts[0]!.shape;
+    let y: tf.Tensor4D = tf.conv2dTranspose(parts[0]!, ws[0] as tf.Tensor4D, [n, 2 * h, 2 * w, cout], 2, 'same');
+    for (let i = 1; i < parts.length; i++) y = tf.add(y, tf.conv2dTranspose(parts[i]!, ws[i] as tf.Tensor4D, [n, 2 * h, 2 * w, cout], 2, 'same'));
+    return tf.relu(tf.add(y, b)) as tf.Tensor4D;
+  };
+}
+
+/**
+ * FOMM's Hourglass (U-Net): `levels` stride-2 conv blocks down, as many
+ * transposed-conv blocks up, each up block's output joined with the encoder
+ * map of its resolution. Returns the parts of FOMM's output, the input
+ * joined with the last decoder map, as a list (`outChannels` per part); feed
+ * them to `convLayer` as they are.
+ */
+export function hourglass(
+  f: ParameterFactory,
+  name: string,
+  cins: readonly number[],
+  width: number,
+  levels: number,
+  maxWidth = 8 * width,
+): { apply: (parts: readonly tf.Tensor4D[]) => tf.Tensor4D[]; outChannels: number[] } {
+  const chans = Array.from({ length: levels }, (_, i) => Math.min(maxWidth, width * 2 ** (i + 1)));
+  const down = chans.map((c, i) => convLayer(f, `${name}/down${i}`, 3, i === 0 ? cins : [chans[i - 1]!], c, 2));
+  const up: Block[] = [];
+  let inC: number[] = [chans[levels - 1]!];
+  for (let i = levels - 1; i >= 0; i--) {
+    const outC = i === 0 ? width : chans[i - 1]!;
+    up.push(upLayer(f, `${name}/up${levels - 1 - i}`, inC, outC));
+    inC = [outC, ...(i === 0 ? cins : [chans[i - 1]!])];
+  }
+  return {
+    outChannels: inC,
+    apply: (parts) => {
+      const skips: tf.Tensor4D[][] = [[...parts]];
+      let h: tf.Tensor4D[] = [...parts];
+      for (const d of down) {
+        h = [d(h)];
+        skips.push(h);
+      }
+      skips.pop();
+      for (const u of up) h = [u(h), ...skips.pop()!];
+      return h;
+    },
+  };
+}

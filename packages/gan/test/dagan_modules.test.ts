@@ -1,0 +1,255 @@
+import { gridSample, Rng, tf } from '@proj/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  averageKeypointDistance,
+  coordinateGrid,
+  axisAngleToMatrix,
+  crossModalAttention,
+  DAGAN_LOSS_WEIGHTS,
+  DaganModel,
+  daganGenerator,
+  depthNet,
+  disposeNetwork,
+  equivarianceLosses,
+  framePairs,
+  HEAD_CAMERA,
+  headLandmarks,
+  inverse2x2,
+  keypointDetector,
+  keypointGaussians,
+  keypointSeparationLoss,
+  meanAbsoluteError,
+  multiScaleDiscriminator,
+  ParameterFactory,
+  photometricError,
+  poseNet,
+  RandomAffine,
+  randomIdentity,
+  relativeCameraMotion,
+  renderHead,
+  reprojectionGrid,
+  selfSupervisedDepthLoss,
+  spearman,
+  syntheticTalkingHeads,
+  trainFeatureExtractor,
+  trainSelfSupervisedDepth,
+} from '../src/index.js';
+
+beforeAll(async () => {
+  const { initBackend } = await import('@proj/core');
+  await initBackend();
+});
+
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, digits = 5) => {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i]!, digits);
+};
+
+describe('metrics', () => {
+  it('spearman, L1 and AKD match hand-computed values', () => {
+    expect(spearman([1, 2, 3, 4], [10, 20, 30, 40])).toBeCloseTo(1, 12);
+    expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1, 12);
+    // Ranks [0, 1, 2, 3] vs [1, 0, 3, 2]: 1 - 6 * sum d^2 / (n (n^2 - 1)) = 1 - 6 * 4 / 60 = 0.6.
+    expect(spearman([1, 2, 3, 4], [2, 1, 4, 3])).toBeCloseTo(0.6, 12);
+    expect(spearman([1, 1, 1], [1, 2, 3])).toBe(0);
+    expect(meanAbsoluteError([0, 1], [0.5, 0])).toBeCloseTo(0.75, 12);
+    // Two keypoints: distances 5 and 0.
+    expect(averageKeypointDistance([0, 0, 1, 1], [3, 4, 1, 1])).toBeCloseTo(2.5, 12);
+    expect(() => spearman([1], [1])).toThrow(/equal length >= 2/);
+  });
+});
+
+describe('self-supervised depth', () => {
+  it('Rodrigues: a rotation by pi/2 about z, and the identity at zero', () => {
+    const r = axisAngleToMatrix(tf.tensor2d([[0, 0, Math.PI / 2], [0, 0, 0]]));
+    close(r.dataSync(), [0, -1, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    r.dispose();
+  });
+
+  it('reprojection with the rendered depth and the true camera motion reconstructs the target frame', { timeout: 30_000 }, () => {
+    const id = randomIdentity(3);
+    const a = { yaw: 0.1, pitch: 0.05, roll: 0.02, tx: 0.05, ty: 0, tz: 0, mouth: 0 };
+    const b = { ...a, yaw: 0.15, tx: 0.08, tz: 0.05 };
+    const fa = renderHead(id, a, 48);
+    const fb = renderHead(id, b, 48);
+    tf.tidy(() => {
+      const target = tf.tensor4d(fa.rgb, [1, 48, 48, 3]);
+      const source = tf.tensor4d(fb.rgb, [1, 48, 48, 3]);
+      const err = (depth: Float32Array) => {
+        const grid = reprojectionGrid(tf.tensor4d(depth, [1, 48, 48, 1]), tf.tensor2d([relativeCameraMotion(a, b)]), HEAD_CAMERA.focal);
+        // The central region (the borders leave the source's view).
+        return l1(gridSample(source, grid));
+      };
+      // Mean |a - b| over the central region (the borders leave the source's view).
+      const l1 = (x: tf.Tensor4D) => tf.mean(tf.abs(tf.slice(tf.sub(x, target), [0, 8, 8, 0], [1, 32, 32, 3]))).dataSync()[0]!;
+      const identity = l1(source);
+      const trueDepth = err(fa.depth);
+      // Measured: identity 0.022, true depth 0.016 (bilinear blur of the textured backdrop remains), inverted 0.047.
+      expect(trueDepth).toBeLessThan(0.8 * identity);
+      // Inverted depth (near and far swapped) explains the motion worse.
+      expect(err(fa.depth.map((z) => 12 / z))).toBeGreaterThan(2 * trueDepth);
+    });
+  });
+
+  it('photometric error is 0 for identical images and 0.15 |a - b| + 0.85 (1 - SSIM)/2 for constant ones', () => {
+    tf.tidy(() => {
+      const a = tf.fill([1, 4, 4, 1], 0.2) as tf.Tensor4D;
+      const b = tf.fill([1, 4, 4, 1], 0.6) as tf.Tensor4D;
+      close(photometricError(a, a).dataSync(), new Array(16).fill(0));
+      const ssim = (2 * 0.2 * 0.6 + 1e-4) / (0.04 + 0.36 + 1e-4);
+      close(photometricError(a, b).dataSync(), new Array(16).fill(0.15 * 0.4 + (0.85 * (1 - ssim)) / 2), 4);
+    });
+  });
+
+  it('trains depth and pose on frame triplets: the loss falls, no tensor leak', () => {
+    const v = syntheticTalkingHeads({ videos: 3, frames: 4, size: 16, seed: 1 });
+    const clips = v.rgb.map((rgb) => ({ frames: 4, rgb }));
+    const depth = depthNet({ seed: 1, width: 4, levels: 2, minDepth: 0.5, maxDepth: 20 });
+    const pose = poseNet({ seed: 2, width: 4, levels: 2 });
+    const before = tf.memory().numTensors;
+    const losses = trainSelfSupervisedDepth(depth, pose, clips, 16, { steps: 20, batchSize: 4, learningRate: 3e-3, focal: 2, seed: 3 });
+    expect(tf.memory().numTensors).toBe(before);
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    expect(mean(losses.slice(-5))).toBeLessThan(mean(losses.slice(0, 5)));
+    const l = tf.tidy(() => {
+      const frames = { prev: tf.zeros([1, 16, 16, 3]), target: tf.zeros([1, 16, 16, 3]), next: tf.zeros([1, 16, 16, 3]) } as const;
+      return selfSupervisedDepthLoss(depth, pose, frames as never, { focal: 2 }).dataSync()[0];
+    });
+    expect(Number.isFinite(l)).toBe(true);
+    disposeNetwork(depth);
+    disposeNetwork(pose);
+  }, 60_000);
+});
+
+describe('keypoints and motion', () => {
+  it('Gaussian heatmaps peak at the keypoint with FOMM variance 0.01', () => {
+    tf.tidy(() => {
+      const g = keypointGaussians(tf.tensor3d([[[0, 0]]]), 3, 3).dataSync();
+      // Grid points are -1, 0, 1: at distance 1 the value is exp(-1 / 0.02).
+      expect(g[4]).toBeCloseTo(1, 6);
+      expect(g[1]).toBeCloseTo(Math.exp(-50), 12);
+    });
+  });
+
+  it('inverse2x2 inverts', () => {
+    tf.tidy(() => close(inverse2x2(tf.tensor3d([[[2, 1], [1, 1]]])).dataSync(), [1, -1, -1, 2]));
+  });
+
+  it('keypoint separation is 0 for far keypoints and the hinge mean otherwise (hand-computed)', () => {
+    tf.tidy(() => {
+      expect(keypointSeparationLoss(tf.tensor3d([[[0, 0], [1, 0]]])).dataSync()[0]).toBeCloseTo(0, 6);
+      // Distance 0.05 < 0.2: both ordered pairs give 0.15, mean over n k (k - 1) = 2 pairs -> 0.15.
+      expect(keypointSeparationLoss(tf.tensor3d([[[0, 0], [0.05, 0]]])).dataSync()[0]).toBeCloseTo(0.15, 5);
+    });
+  });
+
+  it('equivariance losses vanish for a detector that is exactly equivariant', () => {
+    tf.tidy(() => {
+      const t = new RandomAffine(2, 0.1, new Rng(1));
+      const kpT = { value: tf.tensor3d([[[0.1, 0.2]], [[-0.3, 0.4]]]), jacobian: tf.reshape(tf.tensor([1, 0.2, 0, 1, 0.9, 0, 0.1, 1.1]), [2, 1, 2, 2]) as tf.Tensor4D };
+      // kp = T(kp_T), J = dT J_T.
+      const kp = { value: t.warpPoints(kpT.value), jacobian: tf.reshape(tf.matMul(tf.reshape(t.jacobian(), [2, 2, 2]), tf.reshape(kpT.jacobian, [2, 2, 2])), [2, 1, 2, 2]) as tf.Tensor4D };
+      const eq = equivarianceLosses(kp, kpT, t);
+      expect(eq.value.dataSync()[0]).toBeCloseTo(0, 5);
+      expect(eq.jacobian.dataSync()[0]).toBeCloseTo(0, 5);
+    });
+  });
+
+  it('keypoint detector starts with identity Jacobians and keypoints inside the image', () => {
+    const det = keypointDetector({ channels: 4, numKp: 5, width: 4, seed: 1 });
+    tf.tidy(() => {
+      const kp = det.detect(tf.randomUniform([2, 16, 16, 4], 0, 1, 'float32', 1) as tf.Tensor4D);
+      expect(kp.value.shape).toEqual([2, 5, 2]);
+      expect(kp.value.dataSync().every((v) => Math.abs(v) <= 1)).toBe(true);
+      close(kp.jacobian.dataSync(), Array.from({ length: 40 }, (_, i) => (i % 4 === 0 || i % 4 === 3 ? 1 : 0)));
+    });
+    expect(() => det.detect(tf.zeros([1, 16, 16, 3]) as tf.Tensor4D)).toThrow(/input must be \[n, h, w, 4\]/);
+    disposeNetwork(det);
+  });
+});
+
+describe('cross-modal attention', () => {
+  it('is the identity with gamma = 0 (its initial value) and mixes once gamma != 0', () => {
+    const f = new ParameterFactory('att_test', new Rng(1), 'he');
+    const att = crossModalAttention(f, 'a', 16);
+    expect(att.gamma.dataSync()[0]).toBe(0);
+    tf.tidy(() => {
+      const depthFeat = tf.randomNormal([2, 4, 4, 16], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const feat = tf.randomNormal([2, 4, 4, 16], 0, 1, 'float32', 2) as tf.Tensor4D;
+      const { output, attention } = att.apply(depthFeat, feat);
+      expect(output.dataSync()).toEqual(feat.dataSync());
+      // Each query's attention over the 16 positions sums to 1.
+      close(tf.sum(attention, 2).dataSync(), new Array(32).fill(1));
+      att.gamma.assign(tf.tensor1d([0.5]));
+      expect(meanAbsoluteError(att.apply(depthFeat, feat).output.dataSync(), feat.dataSync())).toBeGreaterThan(1e-3);
+    });
+    tf.dispose(Object.values(f.variables));
+  });
+});
+
+describe('DaGAN model', () => {
+  it('trains generator, keypoints and discriminator (with and without depth) without leaking tensors', () => {
+    const v = syntheticTalkingHeads({ videos: 2, frames: 3, size: 16, seed: 1 });
+    const clips = v.rgb.map((rgb) => ({ frames: 3, rgb }));
+    const depth = depthNet({ seed: 1, width: 4, levels: 2 });
+    const { extractor } = trainFeatureExtractor(clips, 16, { steps: 2, batchSize: 2, width: 4, seed: 2 });
+    for (const useDepth of [true, false]) {
+      const model = new DaganModel(
+        { useDepth, numKp: 3, generatorWidth: 4, keypointWidth: 4, motionWidth: 4, discriminatorWidth: 4, discriminatorScales: [1, 0.5], pyramidLevels: 2, sigmaAffine: 0.05, learningRate: 1e-3, weights: DAGAN_LOSS_WEIGHTS, seed: 3 },
+        depth,
+        extractor,
+      );
+      expect(model.generator.attention !== undefined).toBe(useDepth);
+      const rng = new Rng(4);
+      const step = () => {
+        const b = framePairs(clips, 16, 2, rng);
+        const l = model.trainStep(b.source, b.driving);
+        tf.dispose([b.source, b.driving]);
+        return l;
+      };
+      step();
+      const before = tf.memory().numTensors;
+      const losses = [step(), step()];
+      expect(tf.memory().numTensors).toBe(before);
+      for (const l of losses) for (const x of Object.values(l)) expect(Number.isFinite(x)).toBe(true);
+      model.dispose();
+    }
+    disposeNetwork(depth);
+    disposeNetwork(extractor);
+  }, 60_000);
+
+  it('generator output is an image of the source size; the depth path needs the source depth', () => {
+    const g = daganGenerator({ numKp: 2, useDepth: true, width: 4, seed: 1 });
+    const kp = () => ({ value: tf.tensor3d([[[0.2, 0.1], [-0.3, 0.4]]]), jacobian: tf.reshape(tf.tile(tf.eye(2), [2, 1]), [1, 2, 2, 2]) as tf.Tensor4D });
+    tf.tidy(() => {
+      const src = tf.randomUniform([1, 16, 16, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const out = g.generate(src, kp(), kp(), tf.ones([1, 16, 16, 1]) as tf.Tensor4D);
+      expect(out.prediction.shape).toEqual([1, 16, 16, 3]);
+      // Same keypoints: every motion is the identity, so the flow is the identity grid whatever the masks.
+      close(out.deformation.dataSync(), coordinateGrid(8, 8).dataSync(), 4);
+      expect(() => g.generate(src, kp(), kp())).toThrow(/sourceDepth/);
+    });
+    disposeNetwork(g);
+  });
+
+  it('discriminator judges at every scale and refuses bad scales', () => {
+    const d = multiScaleDiscriminator({ numKp: 2, width: 4, scales: [1, 0.5], seed: 1 });
+    tf.tidy(() => {
+      const out = d.judge(tf.zeros([2, 16, 16, 3]) as tf.Tensor4D, tf.zeros([2, 2, 2]) as tf.Tensor3D);
+      expect(out.maps.map((m) => m.shape)).toEqual([[2, 2, 2, 1], [2, 1, 1, 1]]);
+      expect(out.features[0]!.length).toBe(3);
+    });
+    expect(() => multiScaleDiscriminator({ numKp: 0, scales: [0.3], seed: 1 })).toThrow(/scales must be 1, 0.5/);
+    disposeNetwork(d);
+  });
+
+  it('landmarks of a frontal head are symmetric about the centre', () => {
+    const id = { ...randomIdentity(2), eyeSpacing: 0.35 };
+    const l = headLandmarks(id, { yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, tz: 0, mouth: 0.5 });
+    expect(l[0]).toBeCloseTo(-l[2]!, 6);
+    expect(l[1]).toBeCloseTo(l[3]!, 6);
+    expect(l[4]).toBeCloseTo(0, 6);
+    // Lips around the mouth line, the upper one higher (smaller y).
+    expect(l[11]!).toBeLessThan(l[13]!);
+  });
+});
