@@ -5,7 +5,7 @@
  */
 import {
   CNN, CNN_DEEP, CNN_SHALLOW, exactGroundEnergy, ExchangeRule, MarshallSign, MAX_ED_DIM, MetropolisSampler, RBM,
-  sectorSize, Sgd, TranslationSymmetric, VmcDriver, type WaveFunction,
+  sectorSize, Sgd, SlaterJastrow, Symmetrized, cnnSymmetries, VmcDriver, type WaveFunction,
 } from '@proj/vmc';
 import { Rng } from '@proj/core';
 import type { CurvePoint, Experiment, ExperimentContext, ExperimentResult } from '../experiment.js';
@@ -41,9 +41,10 @@ export const VMC_QUICK: VmcRunConfig = { iterations: 20, samples: 256, learningR
  * translation sum it passed 0.013 by iteration 30.
  */
 export function buildAnsatz(name: string, { op, lattice }: Problem, rng: Rng): WaveFunction {
-  if (name === 'rbm') return new MarshallSign(new RBM(op.hilbert, { alpha: 2 }, rng), lattice);
-  const signed = new MarshallSign(new CNN(op.hilbert, lattice, name === 'cnn-deep' ? CNN_DEEP : CNN_SHALLOW, rng), lattice);
-  return op.hilbert.kind === 'spin' ? new TranslationSymmetric(signed, op.hilbert, lattice) : signed;
+  const net = name === 'rbm' ? new RBM(op.hilbert, { alpha: 2 }, rng) : new CNN(op.hilbert, lattice, name === 'cnn-deep' ? CNN_DEEP : CNN_SHALLOW, rng);
+  if (op.hilbert.kind === 'tj') return new SlaterJastrow(net, op.hilbert, lattice, {}, rng);
+  const signed = new MarshallSign(net, lattice);
+  return name === 'rbm' ? signed : new Symmetrized(signed, op.hilbert, lattice, cnnSymmetries(lattice, SYMMETRY));
 }
 
 export async function runVmc(ctx: ExperimentContext, base: VmcRunConfig): Promise<ExperimentResult> {
@@ -97,7 +98,7 @@ export async function runVmc(ctx: ExperimentContext, base: VmcRunConfig): Promis
     curves: { energy: energyCurve, variance: history.map((h) => ({ x: h.iteration, y: h.variance })) },
     axes: { energy: { x: 'iteration', y: 'E / N' }, variance: { x: 'iteration', y: 'Var E_loc' } },
     notes: [
-      `${label}; ${ansatz} (${model.numParams} parameters) times the Marshall sign prior${model instanceof TranslationSymmetric ? ', summed over the 4 translations the 2x2 pooling breaks' : ''}.`,
+      `${label}; ${ansatz} (${model.numParams} parameters) times the Marshall sign prior${model instanceof Symmetrized ? ', summed over the 4 translations the 2x2 pooling breaks' : ''}.`,
       `SR (absolute shift ${cfg.diagShift}) + SGD lr ${cfg.learningRate}; ${driver.samples} samples per iteration from ${sampler.chains} Metropolis chains with exchange moves.`,
       `Final estimate from ${cfg.samples * cfg.evalFactor} fresh samples at the trained parameters; energy_error is the error of the mean per site (autocorrelation-corrected), variance that of E_loc (total energy units).`,
     ],
