@@ -1,7 +1,7 @@
 import { symmetricEigen } from '@proj/core';
 import { describe, expect, it } from 'vitest';
 import {
-  CNN, enumerateSector, exactGroundEnergy, ExchangeRule, localEnergies, MetropolisSampler, RBM, randomConfig, Sgd, SlaterJastrow, Symmetrized, cnnSymmetries,
+  CNN, enumerateSector, MarshallSign, exactGroundEnergy, ExchangeRule, localEnergies, MetropolisSampler, RBM, randomConfig, Sgd, SlaterJastrow, Symmetrized, cnnSymmetries,
   squareLattice, TJModel, tjHilbert, VmcDriver, type SampleBatch, type WaveFunction,
 } from '../src/index.js';
 import { finiteDifferenceCheck } from './finite_differences.js';
@@ -207,16 +207,18 @@ describe('Slater-Jastrow state (t-J)', () => {
     }
   });
 
-  it('SR + SGD with a CNN Jastrow reaches the 2x4 t-J ground-state energy (2 holes) within 1%', () => {
+  it('SR + SGD reaches the 2x4 t-J ground-state energy (2 holes) within 3%, where the Marshall-signed CNN stays far off', () => {
     const L = squareLattice(2, 4);
     const op = new TJModel(L, { t: 1, j: 0.4, holes: 2 });
     const exact = exactGroundEnergy(op).energy;
-    const cnn = new CNN(op.hilbert, L, { blocks: [{ kernel: 3, channels: 8 }] }, 1);
-    const sj = new SlaterJastrow(cnn, op.hilbert, L, {}, 2);
-    const sampler = new MetropolisSampler(op.hilbert, sj, new ExchangeRule(L.bonds1), {}, 3);
-    const driver = new VmcDriver(sj, op, sampler, new Sgd(0.05), { samples: 256 });
-    driver.run(80);
-    const ev = driver.evaluate(2048);
-    expect(Math.abs(ev.energy - exact) / Math.abs(exact)).toBeLessThan(0.01);
-  });
+    const relError = (model: WaveFunction): number => {
+      const sampler = new MetropolisSampler(op.hilbert, model, new ExchangeRule(L.bonds1), {}, 3);
+      const driver = new VmcDriver(model, op, sampler, new Sgd(0.05), { samples: 256 });
+      driver.run(60);
+      return Math.abs(driver.evaluate(2048).energy - exact) / Math.abs(exact);
+    };
+    const net = () => new CNN(op.hilbert, L, { blocks: [{ kernel: 3, channels: 8 }] }, 1);
+    expect(relError(new SlaterJastrow(net(), op.hilbert, L, {}, 2))).toBeLessThan(0.03);
+    expect(relError(new MarshallSign(net(), L))).toBeGreaterThan(0.2);
+  }, 120_000);
 });

@@ -21,24 +21,35 @@ export interface VmcRunConfig {
   diagShift: number;
   /** Samples of the final energy estimate at the trained parameters, as a multiple of `samples`. */
   evalFactor: number;
+  /** Metropolis proposals per kept sample, as a fraction of the sites. */
+  sweepFraction: number;
 }
 
 /**
- * Full runs: SR shift 1e-2 (NetKet's default); 512 samples per iteration,
- * 200 iterations and learning rate 0.05 are our choices, sized for the
- * 10-minute budget of the 4x4 runs on 2 shared cores (lr 0.1 was no better
- * in trial runs). Quick runs are CI-sized.
+ * Full runs: SR shift 1e-2 (NetKet's default); 512 samples per iteration
+ * and learning rate 0.05 are our choices (lr 0.1 was no better in trial
+ * runs), the iterations sized for the 10-minute budget of the 4x4 runs on
+ * one core. Spins: half a sweep per kept sample, since exchange moves are
+ * accepted ~90% of the time (tau_corr stays ~0.5, README). Quick runs are
+ * CI-sized.
  */
-export const VMC_FULL: VmcRunConfig = { iterations: 200, samples: 512, learningRate: 0.05, diagShift: 1e-2, evalFactor: 8 };
-export const VMC_QUICK: VmcRunConfig = { iterations: 20, samples: 256, learningRate: 0.05, diagShift: 1e-2, evalFactor: 4 };
+export const VMC_FULL: VmcRunConfig = { iterations: 600, samples: 512, learningRate: 0.05, diagShift: 1e-2, evalFactor: 8, sweepFraction: 0.5 };
+/** t-J: a full sweep per sample (hops are accepted less often than spin exchanges). */
+export const VMC_FULL_TJ: VmcRunConfig = { ...VMC_FULL, sweepFraction: 1 };
+export const VMC_QUICK: VmcRunConfig = { iterations: 20, samples: 256, learningRate: 0.05, diagShift: 1e-2, evalFactor: 4, sweepFraction: 0.5 };
+
+/** Spin CNNs: summed over the 4 translations the pooling breaks and the global spin flip (8 terms). */
+const SYMMETRY = { pointGroup: false, spinFlip: true };
 
 /**
- * The ansatz the flags ask for, times the Marshall sign prior (for t-J on the
- * up electrons of sublattice A), and for spin CNNs summed over the four
- * translations the pooling breaks (a momentum-zero state). Trial runs on 4x4:
- * t-J, the plain CNN stalled at rel_error 0.31 after 150 iterations, with the
- * prior at 0.16; J1-J2 at J2 = 0.5, CNN + prior stalled at 0.025-0.03, with the
- * translation sum it passed 0.013 by iteration 30.
+ * The ansatz the flags ask for. Spins: times the Marshall sign prior, and for
+ * CNNs summed over the four translations the pooling breaks and the spin
+ * flip (the 4x4 ground states have momentum zero and even flip parity).
+ * t-J: the network is the Jastrow factor of a projected pairing determinant
+ * (SlaterJastrow), which carries the fermion signs. Trial runs on 4x4: t-J,
+ * the plain CNN stalled at rel_error 0.31, with the Marshall prior at
+ * 0.13-0.16, as a Jastrow factor at ~0.05 within 100 iterations; J1-J2 at
+ * J2 = 0.5, CNN + prior stalled at 0.025-0.03, with the translation sum at 0.013.
  */
 export function buildAnsatz(name: string, { op, lattice }: Problem, rng: Rng): WaveFunction {
   const net = name === 'rbm' ? new RBM(op.hilbert, { alpha: 2 }, rng) : new CNN(op.hilbert, lattice, name === 'cnn-deep' ? CNN_DEEP : CNN_SHALLOW, rng);
@@ -59,7 +70,8 @@ export async function runVmc(ctx: ExperimentContext, base: VmcRunConfig): Promis
   const root = new Rng(ctx.seed);
   const ansatz = stringOption(ctx.options, 'ansatz', 'cnn');
   const model = buildAnsatz(ansatz, problem, root.split());
-  const sampler = new MetropolisSampler(op.hilbert, model, new ExchangeRule(problem.moveBonds), {}, root.split());
+  const sweepSize = Math.max(1, Math.round(cfg.sweepFraction * n));
+  const sampler = new MetropolisSampler(op.hilbert, model, new ExchangeRule(problem.moveBonds), { sweepSize }, root.split());
   const driver = new VmcDriver(model, op, sampler, new Sgd(cfg.learningRate), { samples: cfg.samples, sr: { diagShift: cfg.diagShift } });
 
   let exact: number | undefined;
@@ -98,8 +110,8 @@ export async function runVmc(ctx: ExperimentContext, base: VmcRunConfig): Promis
     curves: { energy: energyCurve, variance: history.map((h) => ({ x: h.iteration, y: h.variance })) },
     axes: { energy: { x: 'iteration', y: 'E / N' }, variance: { x: 'iteration', y: 'Var E_loc' } },
     notes: [
-      `${label}; ${ansatz} (${model.numParams} parameters) times the Marshall sign prior${model instanceof Symmetrized ? ', summed over the 4 translations the 2x2 pooling breaks' : ''}.`,
-      `SR (absolute shift ${cfg.diagShift}) + SGD lr ${cfg.learningRate}; ${driver.samples} samples per iteration from ${sampler.chains} Metropolis chains with exchange moves.`,
+      `${label}; ${ansatz} (${model.numParams} parameters) ${model instanceof SlaterJastrow ? `as the Jastrow factor of a projected ${model.form} determinant (fermion signs)` : 'times the Marshall sign prior'}${model instanceof Symmetrized ? `, summed over ${model.ops.length} symmetry operations (translations the 2x2 pooling breaks, spin flip)` : ''}.`,
+      `SR (absolute shift ${cfg.diagShift}) + SGD lr ${cfg.learningRate}; ${driver.samples} samples per iteration from ${sampler.chains} Metropolis chains with exchange moves, ${sampler.sweepSize} proposals per sample.`,
       `Final estimate from ${cfg.samples * cfg.evalFactor} fresh samples at the trained parameters; energy_error is the error of the mean per site (autocorrelation-corrected), variance that of E_loc (total energy units).`,
     ],
   };
@@ -112,8 +124,8 @@ export const vmc: Experiment = {
   options: {
     ...HAMILTONIAN_OPTIONS,
     ansatz: { type: 'string', description: 'cnn (shallow), cnn-deep (6 blocks) or rbm', default: 'cnn', choices: ['cnn', 'cnn-deep', 'rbm'] },
-    iters: { type: 'string', description: 'VMC iterations (default 200, quick 20)' },
+    iters: { type: 'string', description: 'VMC iterations (default 600, quick 20)' },
     samples: { type: 'string', description: 'samples per iteration (default 512, quick 256)' },
   },
-  run: (ctx) => runVmc(ctx, ctx.quick ? VMC_QUICK : VMC_FULL),
+  run: (ctx) => runVmc(ctx, ctx.quick ? VMC_QUICK : stringOption(ctx.options, 'model', 'j1j2') === 'tj' ? VMC_FULL_TJ : VMC_FULL),
 };
