@@ -16,9 +16,14 @@
  * doubly occupied x exists in the t-J space, which is the projection.
  * d log|det A| / d A_ak = (A^-1)_ka gives the orbital log-derivatives.
  *
+ * The pairing form (the default for nUp = nDown) replaces the two
+ * determinants by det F[up sites, down sites] of a singlet pair function F
+ * (the projected BCS / RVB state at fixed particle number).
+ *
  * Orbitals start as the lowest eigenvectors of a spin-density-wave mean
- * field, -t hopping plus a staggered field s * stagger * (-1)^sublattice,
- * plus seeded noise that picks a state within degenerate levels.
+ * field, -t hopping plus a staggered field s * stagger * (-1)^sublattice
+ * (F = phi_up phi_down^T), plus seeded noise that picks a state within
+ * degenerate levels.
  */
 import { symmetricEigen, toRng, type Rng } from '@proj/core';
 import type { Hilbert } from './hilbert.js';
