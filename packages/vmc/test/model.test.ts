@@ -1,7 +1,8 @@
 import { tf } from '@proj/core';
+import { finiteDifferenceCheck } from './finite_differences.js';
 import { describe, expect, it } from 'vitest';
 import {
-  CNN, MarshallSign, marshallSign, randomConfig, RBM, spinHilbert, squareLattice, tjHilbert, TranslationSymmetric,
+  CNN, MarshallSign, marshallSign, randomConfig, RBM, spinHilbert, squareLattice, tjHilbert, Symmetrized, cnnSymmetries,
   type Hilbert, type SquareLattice, type WaveFunction,
 } from '../src/index.js';
 
@@ -58,24 +59,6 @@ function tfLogPsi(model: CNN, h: Hilbert, L: SquareLattice, x: Int8Array): { log
     }
     return { logAbs, sign };
   });
-}
-
-function finiteDifferenceCheck(model: WaveFunction, x: Int8Array, checks: number, seed: number): void {
-  const grad = new Float64Array(model.numParams);
-  model.logPsiGrad(x, grad);
-  const eps = 1e-6;
-  let k = seed % model.numParams;
-  for (let c = 0; c < checks; c++) {
-    k = (k * 7919 + 13) % model.numParams;
-    const old = model.params[k];
-    model.params[k] = old + eps;
-    const up = model.logPsi(x).logAbs;
-    model.params[k] = old - eps;
-    const down = model.logPsi(x).logAbs;
-    model.params[k] = old;
-    const fd = (up - down) / (2 * eps);
-    expect(Math.abs(grad[k] - fd)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
-  }
 }
 
 describe('CNN (Liang et al. 2018)', () => {
@@ -161,30 +144,63 @@ describe('RBM and Marshall sign', () => {
   });
 });
 
-describe('translation symmetrization', () => {
-  it('makes the CNN invariant under every translation, and its log-derivatives match finite differences', () => {
-    const L = squareLattice(4, 4);
-    const h = spinHilbert(16);
+describe('symmetrization (space group and spin flip)', () => {
+  const L = squareLattice(4, 4);
+  const h = spinHilbert(16);
+  const transform = (y: Int8Array, f: (r: number, c: number) => [number, number], flip = false) => {
+    const z = new Int8Array(16);
+    for (let r = 0; r < 4; r++) {
+      for (let c = 0; c < 4; c++) {
+        const [a, b] = f(r, c);
+        z[(((a % 4) + 4) % 4) * 4 + (((b % 4) + 4) % 4)] = flip ? -y[r * 4 + c] : y[r * 4 + c];
+      }
+    }
+    return z;
+  };
+
+  it('with translations only, makes the CNN invariant under every shift (4 cosets of the even shifts)', () => {
     const cnn = new CNN(h, L, { blocks: [{ kernel: 3, channels: 4 }], outputInitScale: 2 }, 3);
-    const sym = new TranslationSymmetric(new MarshallSign(cnn, L), h, L);
+    const ops = cnnSymmetries(L, { pointGroup: false, spinFlip: false });
+    expect(ops.length).toBe(4);
+    const sym = new Symmetrized(new MarshallSign(cnn, L), h, L, ops);
     const x = randomConfig(h, 4);
-    const shift = (y: Int8Array, dr: number, dc: number) => {
-      const z = new Int8Array(16);
-      for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) z[((r + dr) % 4) * 4 + ((c + dc) % 4)] = y[r * 4 + c];
-      return z;
-    };
     const base = sym.logPsi(x);
     // The bare CNN is only invariant under even shifts; the symmetrized one under all.
-    expect(cnn.logPsi(shift(x, 0, 1)).logAbs).not.toBeCloseTo(cnn.logPsi(x).logAbs, 6);
-    expect(cnn.logPsi(shift(x, 2, 2)).logAbs).toBeCloseTo(cnn.logPsi(x).logAbs, 10);
+    expect(cnn.logPsi(transform(x, (r, c) => [r, c + 1])).logAbs).not.toBeCloseTo(cnn.logPsi(x).logAbs, 6);
+    expect(cnn.logPsi(transform(x, (r, c) => [r + 2, c + 2])).logAbs).toBeCloseTo(cnn.logPsi(x).logAbs, 10);
     for (const [dr, dc] of [[0, 1], [1, 0], [1, 3], [3, 2]]) {
-      const r = sym.logPsi(shift(x, dr, dc));
+      const r = sym.logPsi(transform(x, (a, b) => [a + dr, b + dc]));
       expect(r.logAbs).toBeCloseTo(base.logAbs, 10);
       expect(r.sign).toBe(base.sign);
     }
-    finiteDifferenceCheck(sym, x, 40, 9);
+    // Not invariant under a reflection: that needs the point group.
+    const y = transform(x, (r, c) => [c, r]);
+    expect(y).not.toEqual(x);
+    expect(sym.logPsi(y).logAbs).not.toBeCloseTo(base.logAbs, 6);
+  });
+
+  it('with the point group and spin flip (64 operations), is invariant under rotations, reflections, shifts and flips', () => {
+    const cnn = new CNN(h, L, { blocks: [{ kernel: 3, channels: 4 }], outputInitScale: 2 }, 3);
+    const ops = cnnSymmetries(L);
+    expect(ops.length).toBe(64);
+    const sym = new Symmetrized(new MarshallSign(cnn, L), h, L, ops);
+    const x = randomConfig(h, 5);
+    const base = sym.logPsi(x);
+    const gs: [(r: number, c: number) => [number, number], boolean][] = [
+      [(r, c) => [c, -r], false], // rotation by 90 degrees
+      [(r, c) => [r + 1, -c], false], // reflection and shift
+      [(r, c) => [c + 3, r + 1], false], // diagonal reflection and shift
+      [(r, c) => [r, c], true], // spin flip
+      [(r, c) => [-c, r + 1], true],
+    ];
+    for (const [g, flip] of gs) {
+      const r = sym.logPsi(transform(x, g, flip));
+      expect(r.logAbs).toBeCloseTo(base.logAbs, 10);
+      expect(r.sign).toBe(base.sign);
+    }
+    finiteDifferenceCheck(sym, x, 30, 11);
     // Its fast path for local energies agrees with evaluating each swapped configuration.
-    const pairs = Int32Array.from(L.bonds1.filter(([i, j]) => x[i] !== x[j]).flat());
+    const pairs = Int32Array.from([...L.bonds1, ...L.bonds2].filter(([i, j]) => x[i] !== x[j]).flat());
     const m = pairs.length / 2;
     const la = new Float64Array(m);
     const sg = new Float64Array(m);
@@ -196,6 +212,13 @@ describe('translation symmetrization', () => {
       expect(la[k]).toBeCloseTo(sym.logPsi(y).logAbs, 10);
       expect(sg[k]).toBe(sym.logPsi(y).sign);
     }
-    expect(() => new TranslationSymmetric(cnn, tjHilbert(16, 2), L)).toThrow(/spin Hilbert spaces only/);
+  });
+
+  it('rejects fermions, open boundaries, spin flips outside Sz = 0 and maps that are not permutations', () => {
+    const cnn = new CNN(h, L, { blocks: [{ kernel: 3, channels: 2 }] }, 3);
+    expect(() => new Symmetrized(cnn, tjHilbert(16, 2), L)).toThrow(/spin Hilbert spaces only/);
+    expect(() => new Symmetrized(cnn, h, squareLattice(4, 4, { pbc: false }))).toThrow(/periodic/);
+    expect(() => new Symmetrized(cnn, spinHilbert(16, 1), L)).toThrow(/total Sz = 0/);
+    expect(() => new Symmetrized(cnn, h, L, [{ map: new Int32Array(16), flip: false }])).toThrow(/ops\[0\]\.map must be a permutation/);
   });
 });

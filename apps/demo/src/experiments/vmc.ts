@@ -5,7 +5,7 @@
  */
 import {
   CNN, CNN_DEEP, CNN_SHALLOW, exactGroundEnergy, ExchangeRule, MarshallSign, MAX_ED_DIM, MetropolisSampler, RBM,
-  sectorSize, Sgd, TranslationSymmetric, VmcDriver, type WaveFunction,
+  sectorSize, Sgd, SlaterJastrow, Symmetrized, cnnSymmetries, VmcDriver, type WaveFunction,
 } from '@proj/vmc';
 import { Rng } from '@proj/core';
 import type { CurvePoint, Experiment, ExperimentContext, ExperimentResult } from '../experiment.js';
@@ -25,25 +25,37 @@ export interface VmcRunConfig {
 
 /**
  * Full runs: SR shift 1e-2 (NetKet's default); 512 samples per iteration,
- * 200 iterations and learning rate 0.05 are our choices, sized for the
- * 10-minute budget of the 4x4 runs on 2 shared cores (lr 0.1 was no better
- * in trial runs). Quick runs are CI-sized.
+ * learning rate 0.05 and 200 iterations are our choices (lr 0.1 was no
+ * better in trial runs), sized for the 10-minute budget of the 4x4 runs on
+ * one core. Quick runs are CI-sized.
  */
 export const VMC_FULL: VmcRunConfig = { iterations: 200, samples: 512, learningRate: 0.05, diagShift: 1e-2, evalFactor: 8 };
+/** t-J: one iteration costs ~0.43 CPU-s (no symmetry sum), so 1200 fit the same budget (600 reached rel_error 0.032). */
+export const VMC_FULL_TJ: VmcRunConfig = { ...VMC_FULL, iterations: 1200 };
 export const VMC_QUICK: VmcRunConfig = { iterations: 20, samples: 256, learningRate: 0.05, diagShift: 1e-2, evalFactor: 4 };
 
 /**
- * The ansatz the flags ask for, times the Marshall sign prior (for t-J on the
- * up electrons of sublattice A), and for spin CNNs summed over the four
- * translations the pooling breaks (a momentum-zero state). Trial runs on 4x4:
- * t-J, the plain CNN stalled at rel_error 0.31 after 150 iterations, with the
- * prior at 0.16; J1-J2 at J2 = 0.5, CNN + prior stalled at 0.025-0.03, with the
- * translation sum it passed 0.013 by iteration 30.
+ * Spin CNNs: summed over the 4 translations the pooling breaks. Adding the
+ * spin flip or the point group (8 and 64 terms, `cnnSymmetries` options)
+ * costs ~2x and ~14x per iteration; trial numbers in the package README.
+ */
+const SYMMETRY = { pointGroup: false, spinFlip: false };
+
+/**
+ * The ansatz the flags ask for. Spins: times the Marshall sign prior, and for
+ * CNNs summed over the four translations the pooling breaks (the 4x4
+ * ground states have momentum zero).
+ * t-J: the network is the Jastrow factor of a projected pairing determinant
+ * (SlaterJastrow), which carries the fermion signs. Trial runs on 4x4: t-J,
+ * the plain CNN stalled at rel_error 0.31, with the Marshall prior at
+ * 0.13-0.16, as a Jastrow factor at ~0.05 within 100 iterations; J1-J2 at
+ * J2 = 0.5, CNN + prior stalled at 0.025-0.03, with the translation sum at 0.013.
  */
 export function buildAnsatz(name: string, { op, lattice }: Problem, rng: Rng): WaveFunction {
-  if (name === 'rbm') return new MarshallSign(new RBM(op.hilbert, { alpha: 2 }, rng), lattice);
-  const signed = new MarshallSign(new CNN(op.hilbert, lattice, name === 'cnn-deep' ? CNN_DEEP : CNN_SHALLOW, rng), lattice);
-  return op.hilbert.kind === 'spin' ? new TranslationSymmetric(signed, op.hilbert, lattice) : signed;
+  const net = name === 'rbm' ? new RBM(op.hilbert, { alpha: 2 }, rng) : new CNN(op.hilbert, lattice, name === 'cnn-deep' ? CNN_DEEP : CNN_SHALLOW, rng);
+  if (op.hilbert.kind === 'tj') return new SlaterJastrow(net, op.hilbert, lattice, {}, rng);
+  const signed = new MarshallSign(net, lattice);
+  return name === 'rbm' ? signed : new Symmetrized(signed, op.hilbert, lattice, cnnSymmetries(lattice, SYMMETRY));
 }
 
 export async function runVmc(ctx: ExperimentContext, base: VmcRunConfig): Promise<ExperimentResult> {
@@ -97,8 +109,8 @@ export async function runVmc(ctx: ExperimentContext, base: VmcRunConfig): Promis
     curves: { energy: energyCurve, variance: history.map((h) => ({ x: h.iteration, y: h.variance })) },
     axes: { energy: { x: 'iteration', y: 'E / N' }, variance: { x: 'iteration', y: 'Var E_loc' } },
     notes: [
-      `${label}; ${ansatz} (${model.numParams} parameters) times the Marshall sign prior${model instanceof TranslationSymmetric ? ', summed over the 4 translations the 2x2 pooling breaks' : ''}.`,
-      `SR (absolute shift ${cfg.diagShift}) + SGD lr ${cfg.learningRate}; ${driver.samples} samples per iteration from ${sampler.chains} Metropolis chains with exchange moves.`,
+      `${label}; ${ansatz} (${model.numParams} parameters) ${model instanceof SlaterJastrow ? `as the Jastrow factor of a projected ${model.form} determinant (fermion signs)` : 'times the Marshall sign prior'}${model instanceof Symmetrized ? `, summed over the ${model.ops.length} translations the 2x2 pooling breaks` : ''}.`,
+      `SR (absolute shift ${cfg.diagShift}) + SGD lr ${cfg.learningRate}; ${driver.samples} samples per iteration from ${sampler.chains} Metropolis chains with exchange moves, ${sampler.sweepSize} proposals per sample.`,
       `Final estimate from ${cfg.samples * cfg.evalFactor} fresh samples at the trained parameters; energy_error is the error of the mean per site (autocorrelation-corrected), variance that of E_loc (total energy units).`,
     ],
   };
@@ -111,8 +123,8 @@ export const vmc: Experiment = {
   options: {
     ...HAMILTONIAN_OPTIONS,
     ansatz: { type: 'string', description: 'cnn (shallow), cnn-deep (6 blocks) or rbm', default: 'cnn', choices: ['cnn', 'cnn-deep', 'rbm'] },
-    iters: { type: 'string', description: 'VMC iterations (default 200, quick 20)' },
+    iters: { type: 'string', description: 'VMC iterations (default 200, t-J 1200, quick 20)' },
     samples: { type: 'string', description: 'samples per iteration (default 512, quick 256)' },
   },
-  run: (ctx) => runVmc(ctx, ctx.quick ? VMC_QUICK : VMC_FULL),
+  run: (ctx) => runVmc(ctx, ctx.quick ? VMC_QUICK : stringOption(ctx.options, 'model', 'j1j2') === 'tj' ? VMC_FULL_TJ : VMC_FULL),
 };
