@@ -1,7 +1,9 @@
 // Per-kernel CPU-time profile of training updates of the nlg-csr quick model:
 // wraps every kernel registered on the cpu backend with a timer, runs warm-up
 // updates, then measured ones, and prints the kernels by total time.
-// Usage: node packages/nlg/bench/step_profile.mjs [updates=3] [batch=32] [len=20] [vocab=2000]
+// Usage: node packages/nlg/bench/step_profile.mjs [updates=3] [batch=32] [len=20] [vocab=2000] [dModel=128] [layers=2]
+// SHAPES=1 also splits each kernel by input shapes and attributes; TOP=n rows; PROFILE=0 only the total.
+import { performance } from 'node:perf_hooks';
 import { initBackend, Rng, tf } from '@proj/core';
 import { Transformer, PAD_ID, trainSeq2Seq } from '@proj/nlg';
 
