@@ -23,6 +23,11 @@ const OURS = [
   'RealDiv',
   'Relu',
   'Step',
+  'Transpose',
+  'Softmax',
+  'Exp',
+  'GatherV2',
+  'UnsortedSegmentSum',
 ];
 /** Served only when the native provider is on. */
 const NATIVE_ONLY = ['MaxPool', 'MaxPoolGrad', 'AvgPool', 'AvgPoolGrad'];

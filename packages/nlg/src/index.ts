@@ -24,7 +24,7 @@ export { warmupDecay } from './schedule.js';
 export type { WarmupDecaySchedule } from './schedule.js';
 export { beamSearch } from './beam_search.js';
 export type { BeamSearchOptions, NextTokenLogProbs, Hypothesis } from './beam_search.js';
-export { makeBatch, encoderInput, trainSeq2Seq, greedyDecode, beamDecode, meanRepresentation } from './seq2seq.js';
+export { makeBatch, encoderInput, lengthBatches, trainSeq2Seq, greedyDecode, beamDecode, meanRepresentation } from './seq2seq.js';
 export type { Seq2SeqExample, Seq2SeqTensors, TrainSeq2SeqOptions } from './seq2seq.js';
 export { saveCheckpoint, loadCheckpoint, loadCheckpointInto, copyWeights } from './checkpoint.js';
 export { mbartNoise, MBART_DENOISING } from './denoising.js';

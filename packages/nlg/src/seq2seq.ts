@@ -65,7 +65,23 @@ export interface TrainSeq2SeqOptions {
 }
 
 /**
- * Trains on examples drawn in shuffled epochs, Adam (beta2 0.98, as mBART)
+ * One epoch of batches of similar length, as fairseq batches by size: the
+ * examples sorted by their longer side (ties in random order), cut into
+ * batches, the batches shuffled. Less padding means less computation per
+ * example; every example is still seen once per epoch.
+ */
+export function lengthBatches(examples: readonly Seq2SeqExample[], batchSize: number, rng: Rng): Seq2SeqExample[][] {
+  const perm = rng.permutation(examples.length);
+  const size = (e: Seq2SeqExample) => Math.max(e.source.length, e.target.length);
+  const order = Array.from(perm).sort((a, b) => size(examples[a]) - size(examples[b]));
+  const batches: Seq2SeqExample[][] = [];
+  for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize).map((j) => examples[j]));
+  const shuffle = rng.permutation(batches.length);
+  return Array.from(shuffle, (i) => batches[i]);
+}
+
+/**
+ * Trains on examples drawn in epochs of length-sorted, shuffled batches, Adam (beta2 0.98, as mBART)
  * with linear warm-up and decay. Every step runs inside tf.tidy.
  */
 export function trainSeq2Seq(model: Transformer, examples: readonly Seq2SeqExample[] | (() => Seq2SeqExample[]), opts: TrainSeq2SeqOptions): number[] {
@@ -75,16 +91,15 @@ export function trainSeq2Seq(model: Transformer, examples: readonly Seq2SeqExamp
   const rng = toRng(opts.seed);
   const opt = adam(lr, { beta1: 0.9, beta2: 0.98, epsilon: 1e-6 });
   const vars = Object.values(model.params);
-  let pool: Seq2SeqExample[] = [];
+  let queue: Seq2SeqExample[][] = [];
   const losses: number[] = [];
   const next = () => {
-    if (pool.length < batchSize) {
+    if (queue.length === 0) {
       const fresh = typeof examples === 'function' ? examples() : [...examples];
       if (fresh.length === 0) throw new Error('trainSeq2Seq: no training examples');
-      const perm = rng.permutation(fresh.length);
-      pool = pool.concat(Array.from(perm, (i) => fresh[i]));
+      queue = lengthBatches(fresh, batchSize, rng);
     }
-    return pool.splice(0, batchSize);
+    return queue.pop()!;
   };
   reporter?.start(steps, 'train');
   try {

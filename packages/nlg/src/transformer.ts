@@ -128,9 +128,20 @@ export class Transformer {
     return tf.reshape(y, [...shape.slice(0, -1), y.shape[1]!]);
   }
 
+  /**
+   * Inverted dropout: x times a mask of 0 and 1 / (1 - rate) drawn from `rng`.
+   * The mask is built in one pass over raw 32-bit draws; tf.dropout draws
+   * uniforms with its own generator and then runs add, floor and divide
+   * kernels over them, which cost more than the attention they regularize.
+   */
   private dropout(x: tf.Tensor, rng: Rng | null): tf.Tensor {
     const rate = this.config.dropout;
-    return rng && rate > 0 ? tf.dropout(x, rate, undefined, rng.tfSeed()) : x;
+    if (!rng || rate === 0) return x;
+    const keep = 1 - rate;
+    const threshold = keep * 4294967296;
+    const mask = new Float32Array(x.size);
+    for (let i = 0; i < mask.length; i++) mask[i] = rng.nextUint32() < threshold ? 1 / keep : 0;
+    return tf.mul(x, tf.tensor(mask, x.shape));
   }
 
   /** Multi-head attention of queries `x [B,T,d]` over `mem [B,S,d]`; `bias` is added to the logits (broadcast to [B,h,T,S]). */
@@ -156,11 +167,9 @@ export class Transformer {
   private embedTokens(ids: tf.Tensor2D): tf.Tensor {
     const [, L] = ids.shape;
     if (L > this.config.maxLen) throw new Error(`Transformer: sequence length ${L} exceeds maxLen ${this.config.maxLen}`);
-    // A one-hot matmul, not tf.gather: gather's gradient (UnsortedSegmentSum)
-    // on the cpu backend loops over the whole vocabulary with tensor ops.
-    const { vocabSize, dModel } = this.config;
-    const oneHot = tf.oneHot(tf.reshape(ids, [-1]), vocabSize);
-    const e = tf.reshape(tf.matMul(oneHot, this.params.embed, false, false), [ids.shape[0], L, dModel]);
+    // A row lookup; its gradient (UnsortedSegmentSum) is served by @proj/core's kernel.
+    const { dModel } = this.config;
+    const e = tf.reshape(tf.gather(this.params.embed, tf.reshape(ids, [-1])), [ids.shape[0], L, dModel]);
     const scaled = tf.mul(e, Math.sqrt(dModel));
     return tf.add(scaled, tf.slice(this.positions, [0, 0], [L, dModel]));
   }

@@ -8,6 +8,7 @@ import {
   EOS_ID,
   greedyDecode,
   labelSmoothedCrossEntropy,
+  lengthBatches,
   loadCheckpoint,
   makeBatch,
   PAD_ID,
@@ -38,7 +39,66 @@ describe('label-smoothed cross-entropy', () => {
   });
 });
 
+describe('fused label-smoothed cross-entropy', () => {
+  /** The textbook composition: log-softmax, one-hot nll, mean smoothing term, masked token mean. */
+  const composed = (logits: tf.Tensor3D, targets: tf.Tensor2D, eps: number) => {
+    const [B, T, V] = logits.shape;
+    const logp = tf.logSoftmax(tf.reshape(logits, [B * T, V]));
+    const flat = tf.reshape(targets, [B * T]);
+    const nll = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(flat, V)), 1));
+    const smooth = tf.neg(tf.mean(logp, 1));
+    const mask = tf.cast(tf.notEqual(flat, PAD_ID), 'float32');
+    return tf.div(tf.sum(tf.mul(tf.add(tf.mul(nll, 1 - eps), tf.mul(smooth, eps)), mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
+  };
+
+  it('equals the composed loss and its autodiff gradient on random logits with padding', () => {
+    const rng = new Rng(7);
+    const logits = tf.tensor3d(rng.normalArray(3 * 4 * 9, 0, 3), [3, 4, 9]);
+    const targets = ids([[2, 5, 8, PAD_ID], [1, PAD_ID, PAD_ID, PAD_ID], [3, 3, 7, 6]]);
+    for (const eps of [0, 0.2]) {
+      const fused = tf.valueAndGrad((x: tf.Tensor) => labelSmoothedCrossEntropy(x as tf.Tensor3D, targets, PAD_ID, eps))(logits);
+      const reference = tf.valueAndGrad((x: tf.Tensor) => composed(x as tf.Tensor3D, targets, eps))(logits);
+      expect(fused.value.dataSync()[0]).toBeCloseTo(reference.value.dataSync()[0], 5);
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(fused.grad, reference.grad))).dataSync()[0]);
+      expect(diff).toBeLessThan(1e-6);
+      // Padding rows get no gradient.
+      expect(Array.from(tf.tidy(() => tf.slice(fused.grad, [1, 1, 0], [1, 3, 9]).dataSync())).every((g) => g === 0)).toBe(true);
+      tf.dispose([fused.value, fused.grad, reference.value, reference.grad]);
+    }
+    expect(() => labelSmoothedCrossEntropy(logits, ids([[9, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]), PAD_ID, 0.1)).toThrow(/target 9 is outside the vocabulary \[0, 9\)/);
+    tf.dispose([logits, targets]);
+  });
+});
+
+describe('lengthBatches', () => {
+  it('puts every example in one batch per epoch, groups similar lengths, and is seeded', () => {
+    const rng = new Rng(8);
+    const examples: Seq2SeqExample[] = Array.from({ length: 103 }, (_, i) => ({ source: new Array<number>(1 + rng.int(20)).fill(i), target: [i], sourceLang: 5, targetLang: 6 }));
+    const batches = lengthBatches(examples, 10, new Rng(1));
+    expect(batches.map((b) => b.length).sort((a, b) => a - b)).toEqual([3, ...new Array<number>(10).fill(10)]);
+    expect(batches.flat().map((e) => e.target[0]).sort((a, b) => a - b)).toEqual(examples.map((_, i) => i));
+    // Sorted by length before cutting: no two batches overlap in length by more than a shared boundary value.
+    const ranges = batches.map((b) => [Math.min(...b.map((e) => e.source.length)), Math.max(...b.map((e) => e.source.length))]).sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+    for (let i = 1; i < ranges.length; i++) expect(ranges[i][0]).toBeGreaterThanOrEqual(ranges[i - 1][1]);
+    // Shuffled batch order, same for the same seed.
+    expect(batches.map((b) => b[0].source.length)).not.toEqual([...batches.map((b) => b[0].source.length)].sort((a, b) => a - b));
+    expect(lengthBatches(examples, 10, new Rng(1))).toEqual(batches);
+  });
+});
+
 describe('Transformer', () => {
+  it('draws its dropout masks from the rng: same seed same states, none without an rng', () => {
+    const m = new Transformer({ ...tiny, dropout: 0.5 }, PAD_ID, 5);
+    const src = ids([[5, 6, 7, 8, 9, 10, 11]]);
+    const run = (rng: Rng | null) => tf.tidy(() => Array.from(m.encode(src, rng).dataSync()));
+    expect(run(new Rng(3))).toEqual(run(new Rng(3)));
+    expect(run(new Rng(3))).not.toEqual(run(new Rng(4)));
+    expect(run(null)).toEqual(run(null));
+    src.dispose();
+    m.dispose();
+  });
+
+
   it('is causal in the decoder and ignores source padding', () => {
     const m = new Transformer(tiny, PAD_ID, 1);
     const src = ids([[5, 6, 7, PAD_ID]]);

@@ -31,12 +31,12 @@ interface Layout {
 }
 
 /** out[r, l] = a[r * ar + l * al] op b[r * br + l * bl] for the output viewed as [rows, lanes]. */
-type RowLoop = (a: Float32Array, ar: number, al: number, b: Float32Array, br: number, bl: number, out: Float32Array, rows: number, lanes: number) => void;
+export type RowLoop = (a: Float32Array, ar: number, al: number, b: Float32Array, br: number, bl: number, out: Float32Array, rows: number, lanes: number) => void;
 
-type ArithmeticKernelName = typeof Add | typeof Sub | typeof Multiply | typeof RealDiv;
+export type ArithmeticKernelName = typeof Add | typeof Sub | typeof Multiply | typeof RealDiv;
 
 // One loop per op, spelled out, so each stays monomorphic with its operator inlined.
-const LOOPS: Record<ArithmeticKernelName, RowLoop> = {
+export const LOOPS: Record<ArithmeticKernelName, RowLoop> = {
   [Add]: (a, ar, al, b, br, bl, out, rows, lanes) => {
     for (let r = 0, o = 0; r < rows; r++) {
       const ai = r * ar;

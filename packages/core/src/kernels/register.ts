@@ -11,23 +11,29 @@ import {
   Conv2D,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
+  Exp,
   FusedConv2D,
+  GatherV2,
   MaxPool,
   MaxPoolGrad,
   Mean,
   Multiply,
   RealDiv,
   Relu,
+  Softmax,
   Step,
   Sub,
   Sum,
+  Transpose,
+  UnsortedSegmentSum,
   _FusedMatMul,
   getKernel,
   registerKernel,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
-import { arithmeticKernel } from './arithmetic.js';
+import { arithmeticKernel, type ArithmeticKernelName } from './arithmetic.js';
+import { broadcastKernel } from './broadcast.js';
 import { conv2dKernel } from './conv2d.js';
 import { conv2dBackpropFilterKernel } from './conv2d_backprop_filter.js';
 import { conv2dBackpropInputKernel } from './conv2d_backprop_input.js';
@@ -39,6 +45,14 @@ import { poolGradKernel, poolKernel } from './pool.js';
 import { reluKernel, stepKernel } from './relu.js';
 import { sumKernel } from './sum.js';
 import { meanKernel } from './mean.js';
+import { transposeKernel } from './transpose.js';
+import { softmaxKernel } from './softmax.js';
+import { expKernel } from './exp.js';
+import { gatherV2Kernel } from './gather_v2.js';
+import { unsortedSegmentSumKernel } from './unsorted_segment_sum.js';
+
+/** Same-shape and one-block broadcasts in the arithmetic kernel, every other float32 broadcast in the broadcast kernel. */
+const binaryKernel = (name: ArithmeticKernelName) => (stock: KernelFunc): KernelFunc => arithmeticKernel(name)(broadcastKernel(name)(stock));
 
 const FAST_KERNELS: ReadonlyArray<[string, (stock: KernelFunc) => KernelFunc]> = [
   [Conv2D, conv2dKernel],
@@ -53,12 +67,17 @@ const FAST_KERNELS: ReadonlyArray<[string, (stock: KernelFunc) => KernelFunc]> =
   [AvgPoolGrad, poolGradKernel('avg')],
   [Sum, sumKernel],
   [Mean, meanKernel],
-  [Add, arithmeticKernel(Add)],
-  [Sub, arithmeticKernel(Sub)],
-  [Multiply, arithmeticKernel(Multiply)],
-  [RealDiv, arithmeticKernel(RealDiv)],
+  [Add, binaryKernel(Add)],
+  [Sub, binaryKernel(Sub)],
+  [Multiply, binaryKernel(Multiply)],
+  [RealDiv, binaryKernel(RealDiv)],
   [Relu, reluKernel],
   [Step, stepKernel],
+  [Transpose, transposeKernel],
+  [Softmax, softmaxKernel],
+  [Exp, expKernel],
+  [GatherV2, gatherV2Kernel],
+  [UnsortedSegmentSum, unsortedSegmentSumKernel],
 ];
 
 /** Kernels only the native provider computes; without it they pass every call to stock. */
@@ -79,6 +98,7 @@ const swaps = new Map<string, Map<string, Swap>>();
  * and with native kernels on (see `useNative`) also the pooling kernels.
  * Kernels the backend has no stock version of are left alone (there would be
  * nothing to fall back to). Idempotent; returns the kernel names now ours.
+ * Also served: Mean, Transpose, Softmax, Exp, GatherV2 and UnsortedSegmentSum.
  */
 export function registerFastKernels(backendName = 'cpu'): string[] {
   let swapped = swaps.get(backendName);
