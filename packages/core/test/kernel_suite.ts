@@ -48,36 +48,13 @@ function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return scale === 0 ? diff : diff / scale;
 }
 
-/** Runs `f` with our kernels and with the stock ones; returns both outputs' values. */
-function oursAndStock(f: () => tf.Tensor | tf.Tensor[]): { ours: Float32Array[]; stock: Float32Array[] } {
-  const run = (): Float32Array[] =>
+/** `f`'s outputs, each read by `read`, with our kernels and with the stock ones. */
+function oursAndStock<T>(f: () => tf.Tensor | tf.Tensor[], read: (t: tf.Tensor) => T): { ours: T[]; stock: T[] } {
+  const run = (): T[] => {
+    let out: T[] = [];
     tf.tidy(() => {
-      const out = f();
-      return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
-    });
-  registerFastKernels();
-  const ours = run();
-  unregisterFastKernels();
-  const stock = run();
-  registerFastKernels();
-  return { ours, stock };
-}
-
-function expectSame(f: () => tf.Tensor | tf.Tensor[], label: string): void {
-  const { ours, stock } = oursAndStock(f);
-  expect(ours.length).toBe(stock.length);
-  ours.forEach((o, i) => {
-    expect(relativeError(o, stock[i]), `${label} output ${i}`).toBeLessThanOrEqual(TOLERANCE);
-  });
-}
-
-/** Runs `f` with our kernels and with stock's and expects the same shape, dtype and bits (NaN equal to NaN, +0 unequal to -0). */
-function expectIdentical(f: () => tf.Tensor, label: string): void {
-  const run = (): { shape: number[]; dtype: string; values: number[] } => {
-    let out = { shape: [] as number[], dtype: '', values: [] as number[] };
-    tf.tidy(() => {
-      const t = f();
-      out = { shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) };
+      const o = f();
+      out = (Array.isArray(o) ? o : [o]).map(read);
     });
     return out;
   };
@@ -86,6 +63,22 @@ function expectIdentical(f: () => tf.Tensor, label: string): void {
   unregisterFastKernels();
   const stock = run();
   registerFastKernels();
+  return { ours, stock };
+}
+
+const values = (t: tf.Tensor): Float32Array => t.dataSync() as Float32Array;
+
+function expectSame(f: () => tf.Tensor | tf.Tensor[], label: string): void {
+  const { ours, stock } = oursAndStock(f, values);
+  expect(ours.length).toBe(stock.length);
+  ours.forEach((o, i) => {
+    expect(relativeError(o, stock[i]), `${label} output ${i}`).toBeLessThanOrEqual(TOLERANCE);
+  });
+}
+
+/** Runs `f` with our kernels and with stock's and expects the same shapes, dtypes and bits (NaN equal to NaN, +0 unequal to -0). */
+export function expectIdentical(f: () => tf.Tensor | tf.Tensor[], label: string): void {
+  const { ours, stock } = oursAndStock(f, (t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) }));
   expect(ours, label).toEqual(stock);
 }
 

@@ -11,6 +11,7 @@ import { registerFastKernels, unregisterFastKernels } from '../src/kernels/index
 import { broadcastWalk } from '../src/kernels/broadcast.js';
 import { simplifyPermutation } from '../src/kernels/transpose.js';
 import { Rng } from '../src/rng.js';
+import { expectIdentical } from './kernel_suite.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -19,33 +20,6 @@ beforeAll(async () => {
 afterAll(() => {
   unregisterFastKernels();
 });
-
-interface Output {
-  shape: number[];
-  dtype: string;
-  values: number[];
-}
-
-/** `f`'s outputs with our kernels and with the stock ones. */
-function oursAndStock(f: () => tf.Tensor | tf.Tensor[]): { ours: Output[]; stock: Output[] } {
-  const run = (): Output[] =>
-    tf.tidy(() => {
-      const out = f();
-      return (Array.isArray(out) ? out : [out]).map((t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) }));
-    });
-  registerFastKernels();
-  const ours = run();
-  unregisterFastKernels();
-  const stock = run();
-  registerFastKernels();
-  return { ours, stock };
-}
-
-/** Same shapes, dtypes and bits (NaN equal to NaN, +0 unequal to -0). */
-function expectIdentical(f: () => tf.Tensor | tf.Tensor[], label: string): void {
-  const { ours, stock } = oursAndStock(f);
-  expect(ours, label).toEqual(stock);
-}
 
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 

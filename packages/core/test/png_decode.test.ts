@@ -58,6 +58,7 @@ describe('decodePng', () => {
 
   it('refuses what it cannot read, naming why', () => {
     expect(() => decodePng(new Uint8Array(10))).toThrow(/not a PNG/);
+    expect(() => decodePng(new Uint8Array(10), 'frames/00001.png')).toThrow(/frames\/00001.png is not a PNG/);
     const png = encodePng({ width: 1, height: 1, channels: 1, data: new Uint8Array(1) });
     png[8 + 8 + 8] = 16; // bit depth in IHDR
     expect(() => decodePng(png)).toThrow(/bit depth 16/);

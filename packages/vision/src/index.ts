@@ -61,6 +61,5 @@ export { labelFraction } from './eval/label_fraction.js';
 
 export { makeTiledImages } from './data/tiled_images.js';
 export type { TiledImages, TiledImagesConfig } from './data/tiled_images.js';
-export { decodePng } from './data/png_decode.js';
 export { loadImageFolder } from './data/image_folder.js';
 export type { ImageFolder } from './data/image_folder.js';

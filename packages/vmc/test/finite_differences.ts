@@ -1,4 +1,4 @@
-/** Test helper: log-derivatives of a wave function against central finite differences. */
+/** Test helpers: log-derivatives against central finite differences; the fast swap path against full evaluations. */
 import { expect } from 'vitest';
 import type { WaveFunction } from '../src/index.js';
 
@@ -18,5 +18,22 @@ export function finiteDifferenceCheck(model: WaveFunction, x: Int8Array, checks:
     model.params[k] = old;
     const fd = (up - down) / (2 * eps);
     expect(Math.abs(grad[k] - fd)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
+  }
+}
+
+/** Checks model.logPsiSwapped at x against logPsi of x with each bond in `bonds` whose two sites differ swapped. */
+export function swappedCheck(model: WaveFunction, x: Int8Array, bonds: ReadonlyArray<readonly [number, number]>): void {
+  const pairs = Int32Array.from(bonds.filter(([i, j]) => x[i] !== x[j]).flat());
+  const m = pairs.length / 2;
+  const la = new Float64Array(m);
+  const sg = new Float64Array(m);
+  model.logPsiSwapped!(x, pairs, m, la, sg);
+  for (let k = 0; k < m; k++) {
+    const y = x.slice();
+    y[pairs[2 * k]] = x[pairs[2 * k + 1]];
+    y[pairs[2 * k + 1]] = x[pairs[2 * k]];
+    const ref = model.logPsi(y);
+    expect(la[k]).toBeCloseTo(ref.logAbs, 10);
+    expect(sg[k]).toBe(ref.sign);
   }
 }

@@ -1,5 +1,5 @@
 import { tf } from '@proj/core';
-import { finiteDifferenceCheck } from './finite_differences.js';
+import { finiteDifferenceCheck, swappedCheck } from './finite_differences.js';
 import { describe, expect, it } from 'vitest';
 import {
   CNN, MarshallSign, marshallSign, randomConfig, RBM, spinHilbert, squareLattice, tjHilbert, Symmetrized, cnnSymmetries,
@@ -94,20 +94,7 @@ describe('CNN (Liang et al. 2018)', () => {
       const cnn = new CNN(h, L, cfg, 8);
       for (const model of [cnn, new MarshallSign(cnn, L)] as WaveFunction[]) {
         const x = randomConfig(h, 31);
-        const pairs: number[] = [];
-        for (const [i, j] of [...L.bonds1, ...L.bonds2]) if (x[i] !== x[j]) pairs.push(i, j);
-        const m = pairs.length / 2;
-        const la = new Float64Array(m);
-        const sg = new Float64Array(m);
-        model.logPsiSwapped!(x, Int32Array.from(pairs), m, la, sg);
-        for (let k = 0; k < m; k++) {
-          const y = x.slice();
-          y[pairs[2 * k]] = x[pairs[2 * k + 1]];
-          y[pairs[2 * k + 1]] = x[pairs[2 * k]];
-          const ref = model.logPsi(y);
-          expect(la[k]).toBeCloseTo(ref.logAbs, 10);
-          expect(sg[k]).toBe(ref.sign);
-        }
+        swappedCheck(model, x, [...L.bonds1, ...L.bonds2]);
       }
     }
   });
@@ -200,18 +187,7 @@ describe('symmetrization (space group and spin flip)', () => {
     }
     finiteDifferenceCheck(sym, x, 30, 11);
     // Its fast path for local energies agrees with evaluating each swapped configuration.
-    const pairs = Int32Array.from([...L.bonds1, ...L.bonds2].filter(([i, j]) => x[i] !== x[j]).flat());
-    const m = pairs.length / 2;
-    const la = new Float64Array(m);
-    const sg = new Float64Array(m);
-    sym.logPsiSwapped!(x, pairs, m, la, sg);
-    for (let k = 0; k < m; k++) {
-      const y = x.slice();
-      y[pairs[2 * k]] = x[pairs[2 * k + 1]];
-      y[pairs[2 * k + 1]] = x[pairs[2 * k]];
-      expect(la[k]).toBeCloseTo(sym.logPsi(y).logAbs, 10);
-      expect(sg[k]).toBe(sym.logPsi(y).sign);
-    }
+    swappedCheck(sym, x, [...L.bonds1, ...L.bonds2]);
   });
 
   it('rejects fermions, open boundaries, spin flips outside Sz = 0 and maps that are not permutations', () => {

@@ -4,7 +4,7 @@ import {
   CNN, enumerateSector, MarshallSign, exactGroundEnergy, ExchangeRule, localEnergies, MetropolisSampler, RBM, randomConfig, Sgd, SlaterJastrow, Symmetrized, cnnSymmetries,
   squareLattice, TJModel, tjHilbert, VmcDriver, type SampleBatch, type WaveFunction,
 } from '../src/index.js';
-import { finiteDifferenceCheck } from './finite_differences.js';
+import { finiteDifferenceCheck, swappedCheck } from './finite_differences.js';
 
 /** Every configuration of the sector as one batch, with the model's amplitudes. */
 function fullBatch(model: WaveFunction, configs: Int8Array, dim: number, n: number): SampleBatch {
@@ -146,18 +146,7 @@ describe('Slater-Jastrow state (t-J)', () => {
     const pair = new SlaterJastrow(cnn, h, L, { noise: 0.1, tiedPairs: false }, 4);
     expect(pair.numParams).toBe(cnn.numParams + 16 * 16);
     finiteDifferenceCheck(pair, x, 60, 5);
-    const pairs = Int32Array.from(L.bonds1.filter(([i, j]) => x[i] !== x[j]).flat());
-    const m = pairs.length / 2;
-    const la = new Float64Array(m);
-    const sg = new Float64Array(m);
-    sj.logPsiSwapped!(x, pairs, m, la, sg);
-    for (let k = 0; k < m; k++) {
-      const y = x.slice();
-      y[pairs[2 * k]] = x[pairs[2 * k + 1]];
-      y[pairs[2 * k + 1]] = x[pairs[2 * k]];
-      expect(la[k]).toBeCloseTo(sj.logPsi(y).logAbs, 10);
-      expect(sg[k]).toBe(sj.logPsi(y).sign);
-    }
+    swappedCheck(sj, x, L.bonds1);
     expect(() => new SlaterJastrow(cnn, h, squareLattice(2, 4))).toThrow(/16 sites, lattice 8/);
     expect(() => new SlaterJastrow(cnn, tjHilbert(16, 3), L, { form: 'pairing' })).toThrow(/nUp = nDown/);
   });
@@ -193,18 +182,7 @@ describe('Slater-Jastrow state (t-J)', () => {
       expect(r.sign * s).toBe(base.sign);
     }
     finiteDifferenceCheck(sym, x, 40, 7);
-    const pairs = Int32Array.from(L.bonds1.filter(([i, j]) => x[i] !== x[j]).flat());
-    const m = pairs.length / 2;
-    const la = new Float64Array(m);
-    const sg = new Float64Array(m);
-    sym.logPsiSwapped!(x, pairs, m, la, sg);
-    for (let k = 0; k < m; k++) {
-      const y = x.slice();
-      y[pairs[2 * k]] = x[pairs[2 * k + 1]];
-      y[pairs[2 * k + 1]] = x[pairs[2 * k]];
-      expect(la[k]).toBeCloseTo(sym.logPsi(y).logAbs, 10);
-      expect(sg[k]).toBe(sym.logPsi(y).sign);
-    }
+    swappedCheck(sym, x, L.bonds1);
   });
 
   it('SR + SGD reaches the 2x4 t-J ground-state energy (2 holes) within 3%, where the Marshall-signed CNN stays far off', () => {

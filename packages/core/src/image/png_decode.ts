@@ -18,10 +18,10 @@ function paeth(a: number, b: number, c: number): number {
  * scanline filters): the form video frames take when a clip is dumped to a
  * folder of images (e.g. `ffmpeg -i clip.mp4 %05d.png`). Gray+alpha drops
  * the alpha channel. Other bit depths, palettes and interlacing are refused
- * with a clear error.
+ * with a clear error that names the file as `name`.
  */
-export function decodePng(bytes: Uint8Array): RgbImage {
-  if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) throw new Error('decodePng: not a PNG file (bad signature)');
+export function decodePng(bytes: Uint8Array, name = 'png'): RgbImage {
+  if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) throw new Error(`decodePng: ${name} is not a PNG file (bad signature)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let width = 0;
   let height = 0;
@@ -37,17 +37,17 @@ export function decodePng(bytes: Uint8Array): RgbImage {
       const depth = body[8];
       colourType = body[9]!;
       if (depth !== 8 || !(colourType in SAMPLES) || body[12] !== 0) {
-        throw new Error(`decodePng: only 8-bit non-interlaced gray/RGB/RGBA PNGs are supported, got bit depth ${depth}, colour type ${colourType}, interlace ${body[12]}`);
+        throw new Error(`decodePng: ${name}: only 8-bit non-interlaced gray/RGB/RGBA PNGs are supported, got bit depth ${depth}, colour type ${colourType}, interlace ${body[12]}`);
       }
     } else if (type === 'IDAT') idat.push(body);
     else if (type === 'IEND') break;
     off += 12 + len;
   }
-  if (!(width > 0 && height > 0) || idat.length === 0) throw new Error('decodePng: missing IHDR or IDAT chunk');
+  if (!(width > 0 && height > 0) || idat.length === 0) throw new Error(`decodePng: ${name} has no IHDR or no IDAT chunk`);
   const raw = inflateSync(Buffer.concat(idat));
   const spp = SAMPLES[colourType]!;
   const stride = width * spp;
-  if (raw.length < height * (stride + 1)) throw new Error(`decodePng: image data too short for ${width}x${height}`);
+  if (raw.length < height * (stride + 1)) throw new Error(`decodePng: ${name}: image data too short for ${width}x${height}`);
   const pixels = new Uint8Array(height * stride);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)]!;
@@ -58,7 +58,7 @@ export function decodePng(bytes: Uint8Array): RgbImage {
       const b = y > 0 ? pixels[row - stride + i]! : 0;
       const c = i >= spp && y > 0 ? pixels[row - stride + i - spp]! : 0;
       const predictor = [0, a, b, (a + b) >> 1, paeth(a, b, c)][filter];
-      if (predictor === undefined) throw new Error(`decodePng: bad filter type ${filter} on row ${y}`);
+      if (predictor === undefined) throw new Error(`decodePng: ${name}: bad filter type ${filter} on row ${y}`);
       pixels[row + i] = (line[i]! + predictor) & 0xff;
     }
   }

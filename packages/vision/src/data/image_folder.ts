@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodePng } from './png_decode.js';
+import { decodePng } from '@proj/core';
 
 export interface ImageFolder {
   /** Row-major [n, height, width, 1] in [0, 1]. */
