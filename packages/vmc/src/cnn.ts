@@ -91,6 +91,8 @@ export class CNN implements WaveFunction {
   private readonly inv0: Int32Array;
   /** Block 0's convolution output for the unswapped x in `logPsiSwapped`. */
   private readonly zRef: Float64Array;
+  /** Per-channel constant of `convSpins`. */
+  private readonly zBase: Float64Array;
   /** The four sites of each pooled cell q: cellSites[4q + d], d = 2 * row offset + column offset. */
   private readonly cellSites: Int32Array;
 
@@ -162,6 +164,7 @@ export class CNN implements WaveFunction {
     this.inv0 = new Int32Array(n * kk0);
     for (let pos = 0; pos < n; pos++) for (let t = 0; t < kk0; t++) this.inv0[p0.nbr[pos * kk0 + t] * kk0 + t] = pos;
     this.zRef = new Float64Array(n * p0.c);
+    this.zBase = new Float64Array(p0.c);
     this.numParams = offset;
     this.params = new Float64Array(offset);
     const rng = toRng(seed);
@@ -181,6 +184,10 @@ export class CNN implements WaveFunction {
     const P = this.params;
     const { cin, c, k, nbr, input, z } = p;
     const kk = k * k;
+    if (p === this.plan[0] && this.hilbert.kind === 'spin') {
+      this.convSpins(p);
+      return;
+    }
     for (let pos = 0; pos < this.n; pos++) {
       const zo = pos * c;
       for (let co = 0; co < c; co++) z[zo + co] = P[p.b + co];
@@ -192,6 +199,28 @@ export class CNN implements WaveFunction {
           const wo = p.w + (t * cin + ci) * c;
           for (let co = 0; co < c; co++) z[zo + co] += a * P[wo + co];
         }
+      }
+    }
+  }
+
+  /**
+   * Block 0's convolution of a +-1 spin input: z = (b - sum_t W_t) + 2 sum_{t: x = +1} W_t,
+   * so only the up spins' taps (half of them at Sz = 0) are summed.
+   */
+  private convSpins(p: BlockPlan): void {
+    const P = this.params;
+    const { c, k, nbr, input, z } = p;
+    const kk = k * k;
+    const base = this.zBase;
+    for (let co = 0; co < c; co++) base[co] = P[p.b + co];
+    for (let t = 0; t < kk; t++) for (let co = 0; co < c; co++) base[co] -= P[p.w + t * c + co];
+    for (let pos = 0; pos < this.n; pos++) {
+      const zo = pos * c;
+      for (let co = 0; co < c; co++) z[zo + co] = base[co];
+      for (let t = 0; t < kk; t++) {
+        if (input[nbr[pos * kk + t]] < 0) continue;
+        const wo = p.w + t * c;
+        for (let co = 0; co < c; co++) z[zo + co] += 2 * P[wo + co];
       }
     }
   }

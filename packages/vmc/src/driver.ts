@@ -57,6 +57,7 @@ export class VmcDriver {
   /** One iteration: statistics at the current parameters, then one update. */
   step(): IterationLog {
     const t0 = performance.now();
+    this.model.paramsChanged?.();
     const batch = this.sampler.sample(this.samples);
     const eloc = localEnergies(this.model, this.operator, batch);
     const stats = mcStatistics(eloc, batch.chains);
@@ -109,6 +110,7 @@ export class VmcDriver {
 
   /** Energy statistics at the current parameters without updating them (fresh samples). */
   evaluate(samples = this.samples): { energy: number; error: number; variance: number; rHat: number; tauCorr: number } {
+    this.model.paramsChanged?.();
     const batch = this.sampler.sample(samples);
     const s = mcStatistics(localEnergies(this.model, this.operator, batch), batch.chains);
     return { energy: s.mean, error: s.error, variance: s.variance, rHat: s.rHat, tauCorr: s.tauCorr };

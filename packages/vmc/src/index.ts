@@ -28,6 +28,8 @@ export type { RbmConfig } from './rbm.js';
 export { MarshallSign, marshallSign } from './marshall.js';
 export { SlaterJastrow } from './slater.js';
 export type { SlaterConfig } from './slater.js';
+export { Memoized } from './memoized.js';
+export type { MemoizedConfig } from './memoized.js';
 export { Symmetrized, cnnSymmetries } from './symmetrized.js';
 export type { SymmetryOp, CnnSymmetryOptions } from './symmetrized.js';
 export { ExchangeRule } from './exchange_rule.js';

@@ -28,6 +28,8 @@ export interface WaveFunction {
    * pairs[2k], pairs[2k + 1] swapped, for k < m, into logAbs[k] and sign[k].
    */
   logPsiSwapped?(x: Int8Array, pairs: Int32Array, m: number, logAbs: Float64Array, sign: Float64Array): void;
+  /** Optional: tells caches (`Memoized`) that `params` changed; VmcDriver calls it before every step. */
+  paramsChanged?(): void;
 }
 
 /**
@@ -71,6 +73,10 @@ export abstract class WaveFunctionWrapper implements WaveFunction {
 
   get layout(): readonly { name: string; shape: number[] }[] {
     return this.inner.layout;
+  }
+
+  paramsChanged(): void {
+    this.inner.paramsChanged?.();
   }
 
   abstract logPsi(x: Int8Array): LogPsi;
