@@ -1,6 +1,7 @@
-import { silentProgress } from '@proj/core';
+import { Rng, silentProgress } from '@proj/core';
 import { describe, expect, it } from 'vitest';
-import { runVmc, VMC_QUICK } from '../src/experiments/vmc.js';
+import { Memoized, type Symmetrized } from '@proj/vmc';
+import { buildAnsatz, defaultSymmetry, runVmc, VMC_QUICK } from '../src/experiments/vmc.js';
 import { problemFromOptions, vmcEd } from '../src/experiments/vmc_ed.js';
 
 const ctx = (options: Record<string, string>) => ({ quick: true, seed: 0, reporter: silentProgress, log: () => {}, options });
@@ -18,6 +19,18 @@ describe('vmc experiments', () => {
       expect(Number.isFinite(r.metrics[k])).toBe(true);
     }
     expect(r.metrics.iterations).toBe(3);
+  });
+
+  it('vmc on spins sums the memoized CNN over the full symmetry group by default, over translations on request', async () => {
+    const problem = problemFromOptions({ model: 'j1j2', lattice: '4x4', j2: '0.5' });
+    expect(defaultSymmetry(problem)).toBe('full');
+    const full = buildAnsatz('cnn', problem, new Rng(1));
+    expect(full).toBeInstanceOf(Memoized);
+    expect(((full as Memoized).inner as Symmetrized).ops.length).toBe(64);
+    expect(((buildAnsatz('cnn', problem, new Rng(1), 'translations') as Memoized).inner as Symmetrized).ops.length).toBe(4);
+    const r = await runVmc(ctx({ model: 'j1j2', lattice: '2x4', j2: '0.5', iters: '3', samples: '64' }), VMC_QUICK);
+    expect(Number.isFinite(r.metrics.rel_error)).toBe(true);
+    expect(r.notes?.join(' ')).toMatch(/32 symmetry operations/);
   });
 
   it('rejects a malformed lattice and too many holes as usage errors', () => {

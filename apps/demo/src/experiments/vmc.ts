@@ -4,7 +4,7 @@
  * machine), compared with exact diagonalization when the sector is small.
  */
 import {
-  CNN, CNN_DEEP, CNN_SHALLOW, exactGroundEnergy, ExchangeRule, MarshallSign, MAX_ED_DIM, MetropolisSampler, RBM,
+  CNN, CNN_DEEP, CNN_SHALLOW, exactGroundEnergy, ExchangeRule, MarshallSign, MAX_ED_DIM, Memoized, MetropolisSampler, RBM,
   sectorSize, Sgd, SlaterJastrow, Symmetrized, cnnSymmetries, VmcDriver, type WaveFunction,
 } from '@proj/vmc';
 import { Rng } from '@proj/core';
@@ -35,27 +35,44 @@ export const VMC_FULL_TJ: VmcRunConfig = { ...VMC_FULL, iterations: 1200 };
 export const VMC_QUICK: VmcRunConfig = { iterations: 20, samples: 256, learningRate: 0.05, diagShift: 1e-2, evalFactor: 4 };
 
 /**
- * Spin CNNs: summed over the 4 translations the pooling breaks. Adding the
- * spin flip or the point group (8 and 64 terms, `cnnSymmetries` options)
- * costs ~2x and ~14x per iteration; trial numbers in the package README.
+ * Spin CNNs are summed over symmetry operations (`cnnSymmetries`): `full` =
+ * translations x point group x spin flip (64 cosets of the CNN's shifts by
+ * two sites), `translations` = the 4 shifts the 2x2 pooling breaks. `full`
+ * is affordable when the sector fits `Memoized`'s dense table (4x4: 12,870
+ * states), because the network then runs once per distinct configuration
+ * per iteration instead of 64 times per lookup; it is the default there.
  */
-const SYMMETRY = { pointGroup: false, spinFlip: false };
+export type SpinSymmetry = 'full' | 'translations';
+const MEMO_DENSE_LIMIT = 2 ** 22;
+
+/** The default `--symmetry` of a problem: full where the memo table is dense. */
+export function defaultSymmetry({ op }: Problem): SpinSymmetry {
+  return sectorSize(op.hilbert) <= MEMO_DENSE_LIMIT ? 'full' : 'translations';
+}
 
 /**
  * The ansatz the flags ask for. Spins: times the Marshall sign prior, and for
- * CNNs summed over the four translations the pooling breaks (the 4x4
- * ground states have momentum zero).
+ * CNNs summed over `symmetry` (the 4x4 ground states have momentum zero,
+ * A1 symmetry and even spin-flip parity), memoized on small sectors.
  * t-J: the network is the Jastrow factor of a projected pairing determinant
  * (SlaterJastrow), which carries the fermion signs. Trial runs on 4x4: t-J,
  * the plain CNN stalled at rel_error 0.31, with the Marshall prior at
  * 0.13-0.16, as a Jastrow factor at ~0.05 within 100 iterations; J1-J2 at
- * J2 = 0.5, CNN + prior stalled at 0.025-0.03, with the translation sum at 0.013.
+ * J2 = 0.5, CNN + prior stalled at 0.025-0.03, with the translation sum at
+ * 0.011-0.013, with the full sum below 0.005 (package README).
  */
-export function buildAnsatz(name: string, { op, lattice }: Problem, rng: Rng): WaveFunction {
+export function buildAnsatz(name: string, problem: Problem, rng: Rng, symmetry: SpinSymmetry = defaultSymmetry(problem)): WaveFunction {
+  const { op, lattice } = problem;
   const net = name === 'rbm' ? new RBM(op.hilbert, { alpha: 2 }, rng) : new CNN(op.hilbert, lattice, name === 'cnn-deep' ? CNN_DEEP : CNN_SHALLOW, rng);
   if (op.hilbert.kind === 'tj') return new SlaterJastrow(net, op.hilbert, lattice, {}, rng);
   const signed = new MarshallSign(net, lattice);
-  return name === 'rbm' ? signed : new Symmetrized(signed, op.hilbert, lattice, cnnSymmetries(lattice, SYMMETRY));
+  if (name === 'rbm') return signed;
+  const ops = cnnSymmetries(lattice, symmetry === 'full' ? { pointGroup: true, spinFlip: true } : { pointGroup: false, spinFlip: false });
+  const size = sectorSize(op.hilbert);
+  if (size > MEMO_DENSE_LIMIT) return new Symmetrized(signed, op.hilbert, lattice, ops);
+  // Gradients of the images g x too, when the table fits (the shallow CNN on 4x4: 35 MB).
+  const gradients = size * net.numParams <= 2 ** 25;
+  return new Memoized(new Symmetrized(new Memoized(signed, op.hilbert, { gradients }), op.hilbert, lattice, ops), op.hilbert);
 }
 
 export async function runVmc(ctx: ExperimentContext, base: VmcRunConfig): Promise<ExperimentResult> {
@@ -69,7 +86,9 @@ export async function runVmc(ctx: ExperimentContext, base: VmcRunConfig): Promis
   const n = op.hilbert.n;
   const root = new Rng(ctx.seed);
   const ansatz = stringOption(ctx.options, 'ansatz', 'cnn');
-  const model = buildAnsatz(ansatz, problem, root.split());
+  const symmetry = stringOption(ctx.options, 'symmetry', defaultSymmetry(problem)) as SpinSymmetry;
+  const model = buildAnsatz(ansatz, problem, root.split(), symmetry);
+  const symmetrized = model instanceof Symmetrized ? model : model instanceof Memoized && model.inner instanceof Symmetrized ? model.inner : undefined;
   const sampler = new MetropolisSampler(op.hilbert, model, new ExchangeRule(problem.moveBonds), {}, root.split());
   const driver = new VmcDriver(model, op, sampler, new Sgd(cfg.learningRate), { samples: cfg.samples, sr: { diagShift: cfg.diagShift } });
 
@@ -109,7 +128,7 @@ export async function runVmc(ctx: ExperimentContext, base: VmcRunConfig): Promis
     curves: { energy: energyCurve, variance: history.map((h) => ({ x: h.iteration, y: h.variance })) },
     axes: { energy: { x: 'iteration', y: 'E / N' }, variance: { x: 'iteration', y: 'Var E_loc' } },
     notes: [
-      `${label}; ${ansatz} (${model.numParams} parameters) ${model instanceof SlaterJastrow ? `as the Jastrow factor of a projected ${model.form} determinant (fermion signs)` : 'times the Marshall sign prior'}${model instanceof Symmetrized ? `, summed over the ${model.ops.length} translations the 2x2 pooling breaks` : ''}.`,
+      `${label}; ${ansatz} (${model.numParams} parameters) ${model instanceof SlaterJastrow ? `as the Jastrow factor of a projected ${model.form} determinant (fermion signs)` : 'times the Marshall sign prior'}${symmetrized ? `, summed over ${symmetrized.ops.length} symmetry operations (${symmetry === 'full' ? 'translations x C4v x spin flip, modulo the shifts by two sites the CNN respects' : 'the translations the 2x2 pooling breaks'})${model instanceof Memoized ? ', log psi memoized by configuration within each iteration' : ''}` : ''}.`,
       `SR (absolute shift ${cfg.diagShift}) + SGD lr ${cfg.learningRate}; ${driver.samples} samples per iteration from ${sampler.chains} Metropolis chains with exchange moves, ${sampler.sweepSize} proposals per sample.`,
       `Final estimate from ${cfg.samples * cfg.evalFactor} fresh samples at the trained parameters; energy_error is the error of the mean per site (autocorrelation-corrected), variance that of E_loc (total energy units).`,
     ],
@@ -125,6 +144,7 @@ export const vmc: Experiment = {
     ansatz: { type: 'string', description: 'cnn (shallow), cnn-deep (6 blocks) or rbm', default: 'cnn', choices: ['cnn', 'cnn-deep', 'rbm'] },
     iters: { type: 'string', description: 'VMC iterations (default 200, t-J 1200, quick 20)' },
     samples: { type: 'string', description: 'samples per iteration (default 512, quick 256)' },
+    symmetry: { type: 'string', description: 'spin CNNs: sum over full (64 operations; default when the sector has <= 4 M states) or translations (4)', choices: ['full', 'translations'] },
   },
   run: (ctx) => runVmc(ctx, ctx.quick ? VMC_QUICK : stringOption(ctx.options, 'model', 'j1j2') === 'tj' ? VMC_FULL_TJ : VMC_FULL),
 };
