@@ -23,8 +23,11 @@
 import { sectorRanker, sectorSize, type Hilbert } from './hilbert.js';
 import { WaveFunctionWrapper, type LogPsi, type WaveFunction } from './model.js';
 
+/** Default `denseLimit`: the largest sector kept in a dense table (2^22 states, 55 MB of tables). */
+export const MEMOIZED_DENSE_LIMIT = 2 ** 22;
+
 export interface MemoizedConfig {
-  /** Sectors with at most this many states get a dense table (default 2^22, 48 MB at most). */
+  /** Sectors with at most this many states get a dense table (default MEMOIZED_DENSE_LIMIT). */
   denseLimit?: number;
   /** Entries of the Map used for larger sectors before it is emptied (default 2^20). */
   maxEntries?: number;
@@ -57,7 +60,7 @@ export class Memoized extends WaveFunctionWrapper {
     config: MemoizedConfig = {},
   ) {
     super(inner);
-    const denseLimit = config.denseLimit ?? 2 ** 22;
+    const denseLimit = config.denseLimit ?? MEMOIZED_DENSE_LIMIT;
     this.maxEntries = config.maxEntries ?? 2 ** 20;
     for (const [name, v] of [['denseLimit', denseLimit], ['maxEntries', this.maxEntries]] as const) {
       if (!Number.isInteger(v) || v < 0) throw new Error(`Memoized: config.${name} must be a non-negative integer, got ${v}`);

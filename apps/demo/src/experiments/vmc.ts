@@ -4,7 +4,7 @@
  * machine), compared with exact diagonalization when the sector is small.
  */
 import {
-  CNN, CNN_DEEP, CNN_SHALLOW, exactGroundEnergy, ExchangeRule, MarshallSign, MAX_ED_DIM, Memoized, MetropolisSampler, RBM,
+  CNN, CNN_DEEP, CNN_SHALLOW, exactGroundEnergy, ExchangeRule, MarshallSign, MAX_ED_DIM, Memoized, MEMOIZED_DENSE_LIMIT, MetropolisSampler, RBM,
   sectorSize, Sgd, SlaterJastrow, Symmetrized, cnnSymmetries, VmcDriver, type WaveFunction,
 } from '@proj/vmc';
 import { Rng } from '@proj/core';
@@ -45,11 +45,10 @@ export const VMC_QUICK: VmcRunConfig = { iterations: 20, samples: 256, learningR
  * per iteration instead of 64 times per lookup; it is the default there.
  */
 export type SpinSymmetry = 'full' | 'translations';
-const MEMO_DENSE_LIMIT = 2 ** 22;
 
 /** The default `--symmetry` of a problem: full where the memo table is dense. */
 export function defaultSymmetry({ op }: Problem): SpinSymmetry {
-  return sectorSize(op.hilbert) <= MEMO_DENSE_LIMIT ? 'full' : 'translations';
+  return sectorSize(op.hilbert) <= MEMOIZED_DENSE_LIMIT ? 'full' : 'translations';
 }
 
 /**
@@ -71,7 +70,7 @@ export function buildAnsatz(name: string, problem: Problem, rng: Rng, symmetry: 
   if (name === 'rbm') return signed;
   const ops = cnnSymmetries(lattice, symmetry === 'full' ? { pointGroup: true, spinFlip: true } : { pointGroup: false, spinFlip: false });
   const size = sectorSize(op.hilbert);
-  if (size > MEMO_DENSE_LIMIT) return new Symmetrized(signed, op.hilbert, lattice, ops);
+  if (size > MEMOIZED_DENSE_LIMIT) return new Symmetrized(signed, op.hilbert, lattice, ops);
   // Gradients of the images g x too, when the table fits (the shallow CNN on 4x4: 35 MB).
   const gradients = size * net.numParams <= 2 ** 25;
   return new Memoized(new Symmetrized(new Memoized(signed, op.hilbert, { gradients }), op.hilbert, lattice, ops), op.hilbert);
