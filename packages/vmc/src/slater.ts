@@ -214,6 +214,11 @@ export class SlaterJastrow implements WaveFunction {
     }
   }
 
+  /** A memoized Jastrow factor must forget the values it cached for the old parameters. */
+  paramsChanged(): void {
+    this.jastrow.paramsChanged?.();
+  }
+
   /** The Jastrow factor reads its parameters from the head of ours (optimizers update ours in place). */
   private sync(): void {
     this.jastrow.params.set(this.params.subarray(0, this.pj));

@@ -1,7 +1,7 @@
 import { symmetricEigen } from '@proj/core';
 import { describe, expect, it } from 'vitest';
 import {
-  CNN, enumerateSector, MarshallSign, exactGroundEnergy, ExchangeRule, localEnergies, MetropolisSampler, RBM, randomConfig, Sgd, SlaterJastrow, Symmetrized, cnnSymmetries,
+  CNN, enumerateSector, MarshallSign, Memoized, exactGroundEnergy, ExchangeRule, localEnergies, MetropolisSampler, RBM, randomConfig, Sgd, SlaterJastrow, Symmetrized, cnnSymmetries,
   squareLattice, TJModel, tjHilbert, VmcDriver, type SampleBatch, type WaveFunction,
 } from '../src/index.js';
 import { finiteDifferenceCheck, swappedCheck } from './finite_differences.js';
@@ -106,6 +106,22 @@ describe('Slater-Jastrow state (t-J)', () => {
     const phiUp = P.slice(pj, pj + 8 * h.nUp);
     const phiDown = P.slice(pj + 8 * h.nUp);
     expectProportional(sj, cnn, fockSlater(8, phiUp, h.nUp, phiDown, h.nDown), h);
+  });
+
+  it('passes paramsChanged to a memoized Jastrow factor, so a parameter step is seen', () => {
+    const L = squareLattice(2, 4);
+    const h = tjHilbert(8, 2);
+    const cnn = new CNN(h, L, { blocks: [{ kernel: 3, channels: 3 }], outputInitScale: 2 }, 1);
+    const sj = new SlaterJastrow(new Memoized(cnn, h), h, L, { noise: 0.3 }, 2);
+    const x = randomConfig(h, 3);
+    const before = sj.logPsi(x).logAbs;
+    for (let k = 0; k < cnn.numParams; k++) sj.params[k] += 0.05;
+    sj.paramsChanged();
+    const after = sj.logPsi(x).logAbs;
+    expect(after).not.toBeCloseTo(before, 6);
+    const fresh = new SlaterJastrow(cnn, h, L, { noise: 0.3 }, 2);
+    fresh.params.set(sj.params);
+    expect(after).toBeCloseTo(fresh.logPsi(x).logAbs, 10);
   });
 
   it('in pairing form has the amplitudes of the projected pair state built with fermion operators', () => {
