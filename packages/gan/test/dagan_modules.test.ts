@@ -228,7 +228,7 @@ describe('DaGAN model', () => {
     const { extractor } = trainFeatureExtractor(clips, 16, { steps: 2, batchSize: 2, width: 4, seed: 2 });
     for (const useDepth of [true, false]) {
       const model = new DaganModel(
-        { useDepth, numKp: 3, generatorWidth: 4, keypointWidth: 4, motionWidth: 4, discriminatorWidth: 4, discriminatorScales: [1, 0.5], pyramidLevels: 2, sigmaAffine: 0.05, learningRate: 1e-3, weights: DAGAN_LOSS_WEIGHTS, seed: 3 },
+        { useDepth, numKp: 3, generatorWidth: 4, keypointWidth: 4, motionWidth: 4, discriminatorWidth: 4, discriminatorScales: [1, 0.5], pyramidLevels: 2, sigmaAffine: 0.05, learningRate: 1e-3, weights: { ...DAGAN_LOSS_WEIGHTS, pixel: useDepth ? 10 : 0 }, seed: 3 },
         depth,
         extractor,
       );
@@ -245,6 +245,8 @@ describe('DaGAN model', () => {
       const losses = [step(), step()];
       expect(tf.memory().numTensors).toBe(before);
       for (const l of losses) for (const x of Object.values(l)) expect(Number.isFinite(x)).toBe(true);
+      // The pixel term is off at the official weight 0 and positive when weighted.
+      expect(losses[0]!.pixel > 0).toBe(useDepth);
       model.dispose();
     }
     disposeNetwork(depth);
