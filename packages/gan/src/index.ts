@@ -40,6 +40,7 @@ export {
   randomIdentity,
   relativeCameraMotion,
   renderHead,
+  SKIN_CONTRAST,
   syntheticTalkingHeads,
   talkingHeadPoses,
 } from './dagan/synthetic_heads.js';

@@ -26,12 +26,19 @@ describe('syntheticTalkingHeads', () => {
     const id = { ...randomIdentity(1), radii: [0.5, 0.5, 0.5] as [number, number, number] };
     const pose = { yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, tz: 0, mouth: 0 };
     const size = 101;
-    const { depth } = renderHead(id, pose, size);
+    const { depth, head } = renderHead(id, pose, size);
     const row = 50;
     let inside = 0;
-    for (let j = 0; j < size; j++) if (depth[row * size + j]! < HEAD_CAMERA.distance) inside++;
+    let masked = 0;
+    for (let j = 0; j < size; j++) {
+      if (depth[row * size + j]! < HEAD_CAMERA.distance) inside++;
+      masked += head[row * size + j]!;
+    }
     const radiusPx = (2 * Math.tan(Math.asin(1 / 6)) * (size - 1)) / 2;
     expect(Math.abs(inside - 2 * radiusPx)).toBeLessThanOrEqual(2);
+    // The head mask keeps the pixels wholly on the head: the silhouette less at most one edge pixel per side.
+    expect(inside - masked).toBeGreaterThanOrEqual(0);
+    expect(inside - masked).toBeLessThanOrEqual(2);
     expect(depth[row * size + 50]).toBeCloseTo(2.5, 2);
   });
 

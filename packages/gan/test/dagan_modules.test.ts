@@ -101,6 +101,39 @@ describe('self-supervised depth', () => {
     });
   });
 
+  it('pixels that reproject out of view fall back to the un-warped error; coarse scales average in', () => {
+    const depth = depthNet({ seed: 1, width: 4, levels: 2, minDepth: 1, maxDepth: 10 });
+    // A camera moved 100 units sideways: every pixel lands outside the source frame.
+    const away = { scope: 'away', variables: {}, prunable: [], apply: (x: tf.Tensor) => tf.tile(tf.tensor2d([[0, 0, 0, 100, 0, 0]]), [x.shape[0]!, 1]) };
+    const frames = {
+      prev: tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D,
+      target: tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 2) as tf.Tensor4D,
+      next: tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 3) as tf.Tensor4D,
+    };
+    const [loss, expected] = tf.tidy(() => {
+      const identity = (t: tf.Tensor4D, a: tf.Tensor4D, b: tf.Tensor4D) => tf.mean(tf.minimum(photometricError(a, t), photometricError(b, t)));
+      const half = (x: tf.Tensor4D) => tf.avgPool(x, 2, 2, 'valid');
+      const l = selfSupervisedDepthLoss(depth, away, frames, { focal: 2, smoothness: 0, scales: 2 });
+      const e = tf.div(tf.add(identity(frames.target, frames.prev, frames.next), identity(half(frames.target), half(frames.prev), half(frames.next))), 2);
+      return [l.dataSync()[0]!, e.dataSync()[0]!];
+    });
+    expect(loss).toBeCloseTo(expected, 6);
+    expect(() => selfSupervisedDepthLoss(depth, away, frames, { focal: 2, scales: 5 })).toThrow(/scales must be an integer >= 1 that halves \[8, 8\]/);
+    tf.dispose(Object.values(frames));
+    disposeNetwork(depth);
+  });
+
+  it('poseNet scales its outputs by outputScale (monodepth2: 0.01)', () => {
+    const pair = tf.randomUniform([2, 16, 16, 6], 0, 1, 'float32', 5);
+    const a = poseNet({ seed: 2, width: 4, levels: 2 });
+    const b = poseNet({ seed: 2, width: 4, levels: 2, outputScale: 0.1 });
+    const [ya, yb] = [a.apply(pair), b.apply(pair)];
+    close(yb.dataSync(), Array.from(ya.dataSync(), (v) => v * 10), 5);
+    tf.dispose([pair, ya, yb]);
+    disposeNetwork(a);
+    disposeNetwork(b);
+  });
+
   it('trains depth and pose on frame triplets: the loss falls, no tensor leak', () => {
     const v = syntheticTalkingHeads({ videos: 3, frames: 4, size: 16, seed: 1 });
     const clips = v.rgb.map((rgb) => ({ frames: 4, rgb }));
@@ -195,7 +228,7 @@ describe('DaGAN model', () => {
     const { extractor } = trainFeatureExtractor(clips, 16, { steps: 2, batchSize: 2, width: 4, seed: 2 });
     for (const useDepth of [true, false]) {
       const model = new DaganModel(
-        { useDepth, numKp: 3, generatorWidth: 4, keypointWidth: 4, motionWidth: 4, discriminatorWidth: 4, discriminatorScales: [1, 0.5], pyramidLevels: 2, sigmaAffine: 0.05, learningRate: 1e-3, weights: DAGAN_LOSS_WEIGHTS, seed: 3 },
+        { useDepth, numKp: 3, generatorWidth: 4, keypointWidth: 4, motionWidth: 4, discriminatorWidth: 4, discriminatorScales: [1, 0.5], pyramidLevels: 2, sigmaAffine: 0.05, learningRate: 1e-3, weights: { ...DAGAN_LOSS_WEIGHTS, pixel: useDepth ? 10 : 0 }, seed: 3 },
         depth,
         extractor,
       );
@@ -212,6 +245,8 @@ describe('DaGAN model', () => {
       const losses = [step(), step()];
       expect(tf.memory().numTensors).toBe(before);
       for (const l of losses) for (const x of Object.values(l)) expect(Number.isFinite(x)).toBe(true);
+      // The pixel term is off at the official weight 0 and positive when weighted.
+      expect(losses[0]!.pixel > 0).toBe(useDepth);
       model.dispose();
     }
     disposeNetwork(depth);

@@ -13,6 +13,13 @@ import { equivarianceLosses, featureL1, imagePyramid, keypointSeparationLoss, Ra
 export interface DaganLossWeights {
   /** Per feature layer of the perceptual network, at every pyramid scale (config: 10 for each of 5 VGG layers). */
   perceptual: number;
+  /**
+   * L1 between generated and driving pixels at every pyramid scale (not in
+   * the official config: 0). The perceptual net trained here is a weak
+   * stand-in for VGG-19; a pixel term gives the generator a direct
+   * reconstruction signal.
+   */
+  pixel: number;
   generatorGan: number;
   discriminatorGan: number;
   /** Per discriminator block (config: [10, 10, 10, 10]). */
@@ -24,6 +31,7 @@ export interface DaganLossWeights {
 
 export const DAGAN_LOSS_WEIGHTS: DaganLossWeights = {
   perceptual: 10,
+  pixel: 0,
   generatorGan: 1,
   discriminatorGan: 1,
   featureMatching: 10,
@@ -55,6 +63,7 @@ export interface DaganConfig {
 
 export interface DaganLosses {
   perceptual: number;
+  pixel: number;
   generatorGan: number;
   featureMatching: number;
   equivarianceValue: number;
@@ -138,6 +147,7 @@ export class DaganModel {
       const pyrR = imagePyramid(driving, this.config.pyramidLevels);
       let perceptual: tf.Scalar = tf.scalar(0);
       pyrG.forEach((x, i) => (perceptual = tf.add(perceptual, featureL1(this.perceptual.features(x), this.perceptual.features(pyrR[i]!), w.perceptual))));
+      const pixel = w.pixel > 0 ? featureL1(pyrG, pyrR, w.pixel) : tf.scalar(0);
       const kpDet = detachKeypoints(kpD);
       const fake = this.discriminator.judge(out.prediction, kpDet.value);
       const real = this.discriminator.judge(driving, kpDet.value);
@@ -149,6 +159,7 @@ export class DaganModel {
       const sep: tf.Tensor = tf.mul(tf.add(keypointSeparationLoss(kpS.value), keypointSeparationLoss(kpD.value)), w.kpDistance);
       const terms: Record<string, tf.Tensor> = {
         perceptual,
+        pixel,
         generatorGan: gan,
         featureMatching: fm,
         equivarianceValue: tf.mul(eq.value, w.equivarianceValue),

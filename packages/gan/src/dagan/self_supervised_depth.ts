@@ -114,6 +114,31 @@ export interface DepthLossOptions {
   smoothness?: number;
   /** SSIM share of the photometric error; monodepth2: 0.85. */
   alpha?: number;
+  /**
+   * Scales of the photometric error: 1 is full resolution only; each further
+   * scale halves the frames and the sampling grid by 2x2 averaging. Coarse
+   * scales see displacements of several pixels, which a 3x3 SSIM at full
+   * resolution cannot (monodepth2: 4 scales, by upsampling coarse disparities).
+   * Default 1.
+   */
+  scales?: number;
+}
+
+/**
+ * Sets the error of pixels that reproject outside the source frame to 10 (above
+ * any photometric error), so the per-pixel minimum takes another source there:
+ * zero padding would otherwise drive the depth of the image border towards
+ * whatever hides the black padding (monodepth2 samples with border padding).
+ */
+function outOfView(error: tf.Tensor4D, grid: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    // The mask is a constant (no gradient through the comparison): built from the grid's values.
+    const g = grid.dataSync();
+    const mask = new Float32Array(g.length / 2);
+    for (let i = 0; i < mask.length; i++) mask[i] = Math.abs(g[2 * i]!) <= 1 && Math.abs(g[2 * i + 1]!) <= 1 ? 1 : 0;
+    const inside = tf.tensor4d(mask, [grid.shape[0], grid.shape[1], grid.shape[2], 1]);
+    return tf.add(tf.mul(error, inside), tf.mul(tf.sub(1, inside), 10)) as tf.Tensor4D;
+  });
 }
 
 /** The self-supervised loss of one batch of triplets; `target` is reconstructed from `prev` and `next`. */
@@ -127,15 +152,26 @@ export function selfSupervisedDepthLoss(
     const { prev, target, next } = frames;
     const disp = depth.apply(target);
     const z = depth.toDepth(disp);
-    const errors: tf.Tensor4D[] = [];
-    for (const source of [prev, next]) {
-      const motion = pose.apply(tf.concat([target, source], 3)) as tf.Tensor2D;
-      const warped = gridSample(source, reprojectionGrid(z, motion, options.focal));
-      errors.push(photometricError(warped, target, options.alpha));
+    const scales = options.scales ?? 1;
+    if (!(Number.isInteger(scales) && scales >= 1 && target.shape[1] % 2 ** (scales - 1) === 0 && target.shape[2] % 2 ** (scales - 1) === 0)) {
+      throw new Error(`selfSupervisedDepthLoss: scales must be an integer >= 1 that halves [${target.shape.slice(1, 3).join(', ')}] evenly, got ${scales}`);
     }
-    // Auto-masking: where an un-warped source already matches (static pixels), the minimum takes that and no depth gradient flows.
-    for (const source of [prev, next]) errors.push(photometricError(source, target, options.alpha));
-    const photometric = tf.mean(errors.reduce((a, b) => tf.minimum(a, b)));
+    const sources = [prev, next];
+    let grids = sources.map((source) => reprojectionGrid(z, pose.apply(tf.concat([target, source], 3)) as tf.Tensor2D, options.focal));
+    let images = { target, sources };
+    let photometric: tf.Tensor = tf.scalar(0);
+    for (let s = 0; s < scales; s++) {
+      if (s > 0) {
+        const half = (x: tf.Tensor4D) => tf.avgPool(x, 2, 2, 'valid');
+        grids = grids.map(half);
+        images = { target: half(images.target), sources: images.sources.map(half) };
+      }
+      const { target: t, sources: srcs } = images;
+      const errors = srcs.map((source, i) => outOfView(photometricError(gridSample(source, grids[i]!), t, options.alpha), grids[i]!));
+      // Auto-masking: where an un-warped source already matches (static pixels), the minimum takes that and no depth gradient flows.
+      for (const source of srcs) errors.push(photometricError(source, t, options.alpha));
+      photometric = tf.add(photometric, tf.div(tf.mean(errors.reduce((a, b) => tf.minimum(a, b))), scales));
+    }
     return tf.add(photometric, tf.mul(smoothnessLoss(disp, target), options.smoothness ?? 1e-3)) as tf.Scalar;
   });
 }

@@ -22,6 +22,8 @@ export interface HeadIdentity {
   backdrop: [[number, number, number], [number, number, number]];
   /** Spatial frequencies and phases of the skin and backdrop patterns. */
   pattern: [number, number, number, number];
+  /** Amplitude of the skin's pattern, the texture photometric depth learning needs on the face (0 = flat skin). */
+  skinContrast: number;
   /** Height of the hair line (-1 top of the head .. 0 equator). */
   hairLine: number;
   /** Horizontal offset of each eye from the face centre (direction units). */
@@ -49,10 +51,11 @@ export const HEAD_CAMERA = {
   backdrop: 1.6,
 } as const;
 
-/** One rendered frame: RGB in [0, 1] (HWC) and camera-space depth (HW). */
+/** One rendered frame: RGB in [0, 1] (HWC), camera-space depth (HW) and the head mask (HW, 1 where every sub-sample hits the head). */
 export interface RenderedFrame {
   rgb: Float32Array;
   depth: Float32Array;
+  head: Uint8Array;
 }
 
 const LIGHT = normalize([-0.45, -0.55, -0.7]);
@@ -107,7 +110,7 @@ function mix(a: number[], b: number[], t: number): [number, number, number] {
 function headColour(id: HeadIdentity, u: [number, number, number], mouth: number): [number, number, number] {
   const [x, y, z] = u;
   const [f1, f2, ph] = id.pattern;
-  let c: [number, number, number] = mix(id.skin, [1, 1, 1], 0.08 * Math.sin(f1 * x + ph) * Math.sin(f2 * y));
+  let c: [number, number, number] = mix(id.skin, [1, 1, 1], id.skinContrast * Math.sin(f1 * x + ph) * Math.sin(f2 * y));
   if (y < id.hairLine + 0.12 * Math.sin(5 * Math.atan2(x, -z)) || z > 0.55) return mix(id.hair, [0, 0, 0], 0.25 * (0.5 + 0.5 * Math.sin(f2 * 3 * x)));
   if (z < 0) {
     for (const side of [-1, 1]) {
@@ -135,6 +138,7 @@ export function renderHead(id: HeadIdentity, pose: HeadPose, size: number): Rend
   if (!(Number.isInteger(size) && size >= 4)) throw new Error(`renderHead: size must be an integer >= 4, got ${size}`);
   const rgb = new Float32Array(size * size * 3);
   const depth = new Float32Array(size * size);
+  const head = new Uint8Array(size * size);
   const R = headRotation(pose);
   const centre = headCentre(pose);
   // Camera origin and rays in head coordinates: o = R^T (0 - centre), d = R^T ray.
@@ -143,7 +147,7 @@ export function renderHead(id: HeadIdentity, pose: HeadPose, size: number): Rend
   const sub = [-0.25, 0.25];
   for (let i = 0; i < size; i++) {
     for (let j = 0; j < size; j++) {
-      let r = 0, g = 0, bl = 0, dep = 0;
+      let r = 0, g = 0, bl = 0, dep = 0, hits = 0;
       for (const si of sub) {
         for (const sj of sub) {
           const gx = (2 * (j + sj)) / (size - 1) - 1;
@@ -160,6 +164,7 @@ export function renderHead(id: HeadIdentity, pose: HeadPose, size: number): Rend
           let col: [number, number, number];
           let t: number;
           if (disc > 0) {
+            hits++;
             t = (-qb - Math.sqrt(disc)) / (2 * qa);
             const p = [o[0]! + t * d[0]!, o[1]! + t * d[1]!, o[2]! + t * d[2]!];
             const u = normalize([p[0]! / a, p[1]! / b, p[2]! / c]);
@@ -186,9 +191,10 @@ export function renderHead(id: HeadIdentity, pose: HeadPose, size: number): Rend
       rgb[k * 3 + 1] = g / 4;
       rgb[k * 3 + 2] = bl / 4;
       depth[k] = dep / 4;
+      head[k] = hits === 4 ? 1 : 0;
     }
   }
-  return { rgb, depth };
+  return { rgb, depth, head };
 }
 
 /** Names of the landmarks `headLandmarks` returns, in order. */
@@ -223,8 +229,11 @@ export function headLandmarks(id: HeadIdentity, pose: HeadPose): Float32Array {
   return out;
 }
 
+/** Default amplitude of the skin pattern (see `HeadIdentity.skinContrast`). */
+export const SKIN_CONTRAST = 0.08;
+
 /** A random person: head shape, skin, hair, eyes, lips and backdrop. */
-export function randomIdentity(seed: number | Rng): HeadIdentity {
+export function randomIdentity(seed: number | Rng, skinContrast = SKIN_CONTRAST): HeadIdentity {
   const rng = toRng(seed);
   const u = (lo: number, hi: number) => lo + (hi - lo) * rng.uniform();
   const colour = (lo: number, hi: number): [number, number, number] => [u(lo, hi), u(lo, hi), u(lo, hi)];
@@ -237,6 +246,7 @@ export function randomIdentity(seed: number | Rng): HeadIdentity {
     lips: [u(0.55, 0.85), u(0.15, 0.35), u(0.2, 0.35)],
     backdrop: [colour(0.1, 0.9), colour(0.1, 0.9)],
     pattern: [u(4, 12), u(4, 12), u(0, 2 * Math.PI), u(3, 7)],
+    skinContrast,
     hairLine: u(-0.75, -0.5),
     eyeSpacing: u(0.3, 0.4),
   };
@@ -285,6 +295,8 @@ export interface TalkingHeadVideos {
   rgb: Float32Array[];
   /** depth[v] holds frames * size * size values. */
   depth: Float32Array[];
+  /** head[v]: frames * size * size head-mask values (1 on the head), for depth evaluation on the face. */
+  head: Uint8Array[];
   identities: HeadIdentity[];
   poses: HeadPose[][];
 }
@@ -295,6 +307,8 @@ export interface SyntheticHeadsOptions {
   /** Image side; default 64 (the issue's resolution). */
   size?: number;
   motion?: HeadMotion;
+  /** Skin pattern amplitude of every identity; default `SKIN_CONTRAST`. */
+  skinContrast?: number;
   seed: number | Rng;
 }
 
@@ -305,19 +319,22 @@ export function syntheticTalkingHeads(options: SyntheticHeadsOptions): TalkingHe
   if (!(Number.isInteger(videos) && videos >= 1)) throw new Error(`syntheticTalkingHeads: videos must be a positive integer, got ${videos}`);
   if (!(Number.isInteger(frames) && frames >= 2)) throw new Error(`syntheticTalkingHeads: frames must be an integer >= 2, got ${frames}`);
   const rng = toRng(options.seed);
-  const out: TalkingHeadVideos = { size, frames, rgb: [], depth: [], identities: [], poses: [] };
+  const out: TalkingHeadVideos = { size, frames, rgb: [], depth: [], head: [], identities: [], poses: [] };
   for (let v = 0; v < videos; v++) {
-    const id = randomIdentity(rng.split());
+    const id = randomIdentity(rng.split(), options.skinContrast);
     const poses = talkingHeadPoses(frames, rng.split(), options.motion);
     const rgb = new Float32Array(frames * size * size * 3);
     const depth = new Float32Array(frames * size * size);
+    const head = new Uint8Array(frames * size * size);
     poses.forEach((p, t) => {
       const f = renderHead(id, p, size);
       rgb.set(f.rgb, t * size * size * 3);
       depth.set(f.depth, t * size * size);
+      head.set(f.head, t * size * size);
     });
     out.rgb.push(rgb);
     out.depth.push(depth);
+    out.head.push(head);
     out.identities.push(id);
     out.poses.push(poses);
   }
