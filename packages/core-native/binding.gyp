@@ -7,7 +7,8 @@
         "src/gemm.cc",
         "src/conv.cc",
         "src/pool.cc",
-        "src/sparse.cc"
+        "src/sparse.cc",
+        "src/eltwise.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

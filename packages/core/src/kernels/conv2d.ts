@@ -8,6 +8,7 @@ import type { Conv2DAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import { float32Values, type CpuLikeBackend } from './cpu_data.js';
 import { sgemm } from './gemm.js';
 import { activeNative, nativeGeometry } from './native.js';
+import { overwrittenOutput } from './output.js';
 import { im2col, isPointwise, patchBlock, patchRows, patchWidth } from './im2col.js';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
@@ -17,13 +18,14 @@ export function conv2dForward(x: Float32Array, filter: Float32Array, info: Conv2
   const m = patchRows(info);
   const k = patchWidth(info);
   const n = info.outChannels;
-  const y = new Float32Array(m * n);
   const native = activeNative();
   const g = native && nativeGeometry(info);
   if (native && g) {
-    native.conv2d(x, g.xShape, filter, g.wShape, y, g.yShape, g.strides, g.dilations, g.pads);
-    return y;
+    const out = overwrittenOutput(m * n);
+    native.conv2d(x, g.xShape, filter, g.wShape, out, g.yShape, g.strides, g.dilations, g.pads);
+    return out;
   }
+  const y = new Float32Array(m * n);
   const w = { data: filter, offset: 0, stride: n, transposed: false };
   if (isPointwise(info)) {
     sgemm(m, n, k, { data: x, offset: 0, stride: k, transposed: false }, w, { data: y, offset: 0, stride: n, transposed: false });

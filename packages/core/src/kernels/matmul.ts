@@ -9,6 +9,7 @@ import type { BatchMatMulAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs-
 import { float32Values, type CpuLikeBackend } from './cpu_data.js';
 import { sgemm } from './gemm.js';
 import { activeNative } from './native.js';
+import { overwrittenOutput } from './output.js';
 
 /** Sizes of a batched product op(A)[batch, m, k] · op(B)[batch, k, n]. */
 export interface MatMulPlan {
@@ -61,12 +62,13 @@ export function matMulPlan(a: TensorInfo, b: TensorInfo, transposeA: boolean, tr
 /** op(A) · op(B) for every batch entry, as a new row-major [batch, m, n] array. */
 export function batchMatMul(a: Float32Array, b: Float32Array, plan: MatMulPlan): Float32Array {
   const { batch, m, n, k, transposeA, transposeB } = plan;
-  const out = new Float32Array(batch * m * n);
   const native = activeNative();
   if (native) {
-    native.batchedSgemm(batch, transposeA, transposeB, m, n, k, a, b, out, plan.aBatchStride === 0, plan.bBatchStride === 0);
-    return out;
+    const c = overwrittenOutput(batch * m * n);
+    native.batchedSgemm(batch, transposeA, transposeB, m, n, k, a, b, c, plan.aBatchStride === 0, plan.bBatchStride === 0);
+    return c;
   }
+  const out = new Float32Array(batch * m * n);
   for (let i = 0; i < batch; i++) {
     sgemm(
       m,
