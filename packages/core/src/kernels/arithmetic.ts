@@ -128,7 +128,7 @@ export function arithmeticKernel(kernelName: ArithmeticKernelName): (stock: Kern
     const { outShape, rows, lanes, a: sa, b: sb } = layout;
     const native = activeNative();
     if (native && rows * lanes >= NATIVE_ELEMENTWISE_MIN) {
-      const out = overwrittenOutput(rows * lanes);
+      const out = overwrittenOutput(backend, rows * lanes);
       native.binary(NATIVE_OP[kernelName], rows, lanes, aValues, sa.rowStride, sa.laneStride, bValues, sb.rowStride, sb.laneStride, out);
       return backend.makeTensorInfo(outShape, 'float32', out);
     }

@@ -10,20 +10,20 @@ import type { Conv2DBackpropFilterAttrs, KernelFunc, TensorInfo } from '@tensorf
 import { float32Values, type CpuLikeBackend } from './cpu_data.js';
 import { sgemm } from './gemm.js';
 import { activeNative, nativeGeometry } from './native.js';
-import { overwrittenOutput } from './output.js';
+import { overwrittenOutput, type RecyclingBackend } from './output.js';
 import { im2col, isPointwise, patchBlock, patchRows, patchWidth } from './im2col.js';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 
 /** Gradient of the conv described by `info` with respect to its filter, in [FH, FW, CI, CO] order. */
-export function conv2dFilterGradient(x: Float32Array, dy: Float32Array, info: Conv2DInfo): Float32Array {
+export function conv2dFilterGradient(x: Float32Array, dy: Float32Array, info: Conv2DInfo, backend?: RecyclingBackend): Float32Array {
   const m = patchRows(info);
   const k = patchWidth(info);
   const n = info.outChannels;
   const native = activeNative();
   const g = native && nativeGeometry(info);
   if (native && g) {
-    const out = overwrittenOutput(k * n);
+    const out = overwrittenOutput(backend, k * n);
     native.conv2dBackpropFilter(x, g.xShape, dy, g.yShape, out, g.wShape, g.strides, g.dilations, g.pads);
     return out;
   }
@@ -65,6 +65,6 @@ export function conv2dBackpropFilterKernel(stock: KernelFunc): KernelFunc {
       'channelsLast',
     );
     if (!util.arraysEqual(dy.shape, info.outShape)) return stock(args);
-    return backend.makeTensorInfo(info.filterShape, 'float32', conv2dFilterGradient(xValues, dyValues, info));
+    return backend.makeTensorInfo(info.filterShape, 'float32', conv2dFilterGradient(xValues, dyValues, info, backend));
   };
 }
