@@ -137,6 +137,8 @@ export interface NativeKernels {
   relu(x: Float32Array, y: Float32Array): void;
   /** y = 1 where x > 0, NaN where x is NaN, alpha elsewhere; y may be x. */
   step(x: Float32Array, y: Float32Array, alpha: number): void;
+  /** y = sqrt(x) (op 0) or x * x (op 1); y may be x. */
+  unary(op: 0 | 1, x: Float32Array, y: Float32Array): void;
   /**
    * out[o, i] = sum over r of x[o, r, i] for x viewed as [outer, reduced, inner],
    * accumulated in float64 (a large single row split across threads).

@@ -1,7 +1,8 @@
 // Element-wise kernels and the bias-gradient sum that a CNN training step
 // runs on every activation: add / sub / mul / div with the one-block
-// broadcasts of @proj/core's arithmetic kernel, relu, step, and a sum over
-// the middle axis of [outer, reduced, inner]. They are memory-bound, so the
+// broadcasts of @proj/core's arithmetic kernel, relu, step, sqrt and square
+// (Adam's second moment), and a sum over the middle axis of
+// [outer, reduced, inner]. They are memory-bound, so the
 // win over the JS loops is vector width plus a second thread: the loops are
 // compiled for AVX-512, AVX2 and the x86-64 baseline (target_clones picks one
 // at load) and OpenMP splits large arrays into one contiguous span per thread.
@@ -171,6 +172,29 @@ Napi::Value Step(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// sqrt (op 0) or square (op 1): IEEE sqrt and a float32 product are
+// correctly rounded, so they equal tfjs's float64 Math.sqrt / x * x rounded.
+template <int OP>
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void unarySpan(const float* x, float* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] = OP == 0 ? __builtin_sqrtf(x[i]) : x[i] * x[i];
+}
+
+// unary(op, x, y): op 0 sqrt, 1 square.
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int64_t op = intArg(info, 0, "op", 0);
+  if (op > 1) throwRange(env, "argument 'op' must be 0 (sqrt) or 1 (square)");
+  if (info.Length() < 2 || !info[1].IsTypedArray()) throwType(env, "argument 'x' must be a Float32Array");
+  const int64_t n = info[1].As<Napi::TypedArray>().ElementLength();
+  const float* x = f32Arg(info, 1, "x", n);
+  float* y = f32Arg(info, 2, "y", n);
+  std::lock_guard<std::mutex> lock(callLock());
+  if (op == 0) parallelSpans(n, [&](int64_t s, int64_t e) { unarySpan<0>(x + s, y + s, e - s); });
+  else parallelSpans(n, [&](int64_t s, int64_t e) { unarySpan<1>(x + s, y + s, e - s); });
+  return env.Undefined();
+}
+
 // acc[i] += x[r * inner + i] for r in [r0, r1), i < inner, in float64.
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void accumulateRows(const float* x, int64_t r0, int64_t r1, int64_t inner, double* acc) {
@@ -239,6 +263,7 @@ void initEltwise(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, guarded<Binary>));
   exports.Set("relu", Napi::Function::New(env, guarded<Relu>));
   exports.Set("step", Napi::Function::New(env, guarded<Step>));
+  exports.Set("unary", Napi::Function::New(env, guarded<Unary>));
   exports.Set("sumMiddle", Napi::Function::New(env, guarded<SumMiddle>));
 }
 

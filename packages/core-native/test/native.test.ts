@@ -518,6 +518,21 @@ describe.skipIf(!loaded.available)('@proj/core-native kernels', () => {
     }
   });
 
+  it('unary sqrt and square equal Math.sqrt and x * x rounded to float32', () => {
+    const r = rng(73);
+    for (const n of [9, 50001]) {
+      const x = r.array(n);
+      x.set([NaN, -0, 0, Infinity, -Infinity, -4, 1e-40, 2], 0);
+      const y = new Float32Array(n);
+      native.unary(0, x, y);
+      for (let i = 0; i < n; i++) if (!Object.is(y[i], Math.fround(Math.sqrt(x[i])))) throw new Error(`sqrt at ${i}: ${y[i]}`);
+      native.unary(1, x, y);
+      for (let i = 0; i < n; i++) if (!Object.is(y[i], Math.fround(x[i] * x[i]))) throw new Error(`square at ${i}: ${y[i]}`);
+    }
+    expect(() => native.unary(2 as 0, new Float32Array(2), new Float32Array(2))).toThrow(/'op'/);
+    expect(() => native.unary(0, new Float32Array(2), new Float32Array(3))).toThrow(/'y'/);
+  });
+
   it('sumMiddle matches float64 sums for single rows split across threads and for many rows', () => {
     const r = rng(72);
     for (const [outer, reduced, inner] of [[1, 7, 3], [1, 65536, 32], [1, 100000, 1], [3, 5000, 17], [64, 1, 700], [500, 200, 3], [2, 0, 4]]) {

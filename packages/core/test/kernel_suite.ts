@@ -26,6 +26,8 @@ const OURS = [
   'Transpose',
   'Softmax',
   'Exp',
+  'Sqrt',
+  'Square',
   'GatherV2',
   'UnsortedSegmentSum',
 ];
@@ -630,6 +632,22 @@ export function kernelSuite(provider: 'js' | 'native'): void {
       expectIdentical(() => tf.relu(i), 'int32 relu');
       expectIdentical(() => tf.step(i), 'int32 step');
       tf.dispose([x, i]);
+    });
+  });
+
+  describe('Sqrt and Square', () => {
+    it('equal stock bit for bit, negative, NaN, infinities and signed zeros included, small and large', () => {
+      const rng = new Rng(92);
+      for (const shape of [[1], [7], [3, 5], [40, 1000]]) {
+        const x = tensorWithSpecials(rng, shape);
+        expectSameBits(() => tf.sqrt(x), `sqrt ${shape}`);
+        expectSameBits(() => tf.square(x), `square ${shape}`);
+        expectSameBits(() => tf.sqrt(tf.abs(x)), `sqrt |x| ${shape}`);
+        tf.dispose(x);
+      }
+      const i = tf.tensor1d([4, 9], 'int32');
+      expectIdentical(() => tf.square(i), 'int32 square');
+      i.dispose();
     });
   });
 

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../src/tf.js';
 import { registerFastKernels, unregisterFastKernels, useNative } from '../src/kernels/index.js';
 import type { CpuLikeBackend } from '../src/kernels/cpu_data.js';
-import { outputPoolStats, overwrittenOutput, releaseOutputPool } from '../src/kernels/output.js';
+import { outputPoolStats, overwrittenOutput, recycleOutputs, releaseOutputPool } from '../src/kernels/output.js';
 import { Rng } from '../src/rng.js';
 
 const N = 4096;
@@ -19,7 +19,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   releaseOutputPool();
-  delete process.env.PROJ_RECYCLE_OUTPUTS;
+  recycleOutputs(true);
 });
 
 afterAll(() => {
@@ -106,12 +106,12 @@ describe('recycled output arrays', () => {
     expect(output(6).array).not.toBe(a.array);
   });
 
-  it('can be turned off with PROJ_RECYCLE_OUTPUTS=0, and the pool released', () => {
-    process.env.PROJ_RECYCLE_OUTPUTS = '0';
+  it('can be turned off, and the pool released', () => {
+    expect(recycleOutputs(false)).toBe(true);
     const a = output(1);
     a.t.dispose();
     expect(output(2).array).not.toBe(a.array);
-    delete process.env.PROJ_RECYCLE_OUTPUTS;
+    recycleOutputs(true);
     const b = output(3);
     b.t.dispose();
     expect(outputPoolStats().arrays).toBe(1);
@@ -136,7 +136,7 @@ describe('recycled output arrays', () => {
       const losses: number[] = [];
       for (let i = 0; i < 6; i++) {
         const loss = opt.minimize(() => {
-          const h = tf.maxPool(tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, w1 as tf.Variable<tf.Rank.R4>, 1, 'same'), b1)), 2, 2, 'valid');
+          const h = tf.maxPool(tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, w1 as tf.Variable<tf.Rank.R4>, 1, 'same'), b1) as tf.Tensor4D), 2, 2, 'valid');
           return tf.mean(tf.square(tf.matMul(tf.reshape(h, [8, -1]), w2)));
         }, true) as tf.Scalar;
         losses.push(loss.dataSync()[0]);
@@ -148,7 +148,7 @@ describe('recycled output arrays', () => {
     };
     const recycled = run();
     expect(outputPoolStats().arrays).toBeGreaterThan(0);
-    process.env.PROJ_RECYCLE_OUTPUTS = '0';
+    recycleOutputs(false);
     const fresh = run();
     expect(recycled).toEqual(fresh);
     expect(recycled[5]).toBeLessThan(recycled[0]);

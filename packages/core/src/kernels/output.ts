@@ -53,7 +53,8 @@ const pool = new Map<number, Float32Array[]>();
 let pooledBytes = 0;
 const hooked = new WeakSet<object>();
 
-const recyclingOn = (): boolean => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.PROJ_RECYCLE_OUTPUTS !== '0';
+// Read once: process.env lookups cost about a microsecond each.
+let recycling = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.PROJ_RECYCLE_OUTPUTS !== '0';
 
 function escape(values: unknown): void {
   if (!ArrayBuffer.isView(values)) return;
@@ -128,7 +129,7 @@ function fresh(length: number): Float32Array {
  */
 export function overwrittenOutput(backend: RecyclingBackend | undefined, length: number): Float32Array {
   if (length < POOLED_MIN) return new Float32Array(length);
-  if (!backend || !recyclingOn()) return fresh(length);
+  if (!backend || !recycling) return fresh(length);
   hook(backend);
   const reused = pool.get(length)?.pop();
   if (reused) {
@@ -138,6 +139,13 @@ export function overwrittenOutput(backend: RecyclingBackend | undefined, length:
   const array = fresh(length);
   tracked.set(array.buffer, { array, owner: null, escaped: false });
   return array;
+}
+
+/** Turns recycling on or off (initially off when PROJ_RECYCLE_OUTPUTS=0); returns the previous setting. */
+export function recycleOutputs(on: boolean): boolean {
+  const was = recycling;
+  recycling = on;
+  return was;
 }
 
 /** Drops every pooled array (for the garbage collector to free), e.g. when our kernels are unregistered. */
