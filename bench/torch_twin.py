@@ -10,8 +10,9 @@ dense layers only; a training step is forward + weight grads + input grads of
 all layers but the first).
 
 Timing follows packages/core/bench/timing.mjs: one run; if it took over 3 s it
-is the only sample, else one more warm-up and then 3..9 timed runs within a
-~4 s budget (--quick: 2..4 runs, ~0.8 s); median and min are reported.
+is the only sample, else a warm-up of 0.5 s (at least 1, at most 200 runs;
+--quick: 0.15 s) and then 3..9 timed runs within a ~4 s budget (--quick: 2..4
+runs, ~0.8 s); median and min are reported.
 
     apt-get install -y python3-torch libopenblas0-pthread
     /usr/bin/python3 bench/torch_twin.py [--threads 2] [--quick] [--json] [--cases a,b]
@@ -27,9 +28,10 @@ import sys
 import time
 
 SLOW_MS = 3000.0
+MAX_WARMUP_RUNS = 200
 TIMING = {
-    "full": {"min_reps": 3, "max_reps": 9, "budget_ms": 4000.0},
-    "quick": {"min_reps": 2, "max_reps": 4, "budget_ms": 800.0},
+    "full": {"min_reps": 3, "max_reps": 9, "budget_ms": 4000.0, "warmup_ms": 500.0},
+    "quick": {"min_reps": 2, "max_reps": 4, "budget_ms": 800.0, "warmup_ms": 150.0},
 }
 BATCH = 64
 
@@ -114,7 +116,10 @@ def time_it(once, timing):
     first = clock()
     if first > SLOW_MS:
         return [first]
-    clock()
+    warm, runs = clock(), 1
+    while warm < timing["warmup_ms"] and runs < MAX_WARMUP_RUNS:
+        warm += clock()
+        runs += 1
     samples, spent = [], 0.0
     while len(samples) < timing["max_reps"] and (len(samples) < timing["min_reps"] or spent < timing["budget_ms"]):
         t = clock()

@@ -31,6 +31,11 @@ export interface NativeInfo {
   threads: number;
   /** What sgemm runs on: 'openblas' (cblas_sgemm, default) or 'onednn' (dnnl_sgemm). */
   gemm: 'openblas' | 'onednn';
+  /**
+   * Whether glibc keeps freed memory for reuse (set at load unless
+   * PROJ_NATIVE_MALLOC=0): kernel outputs then land on already-mapped pages.
+   */
+  mallocTuned: boolean;
 }
 
 export interface NativeKernels {
@@ -116,6 +121,29 @@ export interface NativeKernels {
   avgPoolBackprop(
     dy: Float32Array, dyShape: Shape4, dx: Float32Array, dxShape: Shape4, filterSize: Pair, strides: Pair, pads: Pads,
   ): void;
+
+  /**
+   * out[r * lanes + l] = a[r * aRowStride + l * aLaneStride] op b[r * bRowStride + l * bLaneStride]
+   * for the output viewed as [rows, lanes]; op 0 add, 1 sub, 2 mul, 3 div.
+   * Lane strides are 0 or 1; each operand's length must be exactly what its
+   * strides reach. Bit-identical to the float32-rounded float64 result.
+   */
+  binary(
+    op: 0 | 1 | 2 | 3, rows: number, lanes: number,
+    a: Float32Array, aRowStride: number, aLaneStride: number,
+    b: Float32Array, bRowStride: number, bLaneStride: number, out: Float32Array,
+  ): void;
+  /** y = max(0, x) (NaN stays NaN, -0 becomes +0); y may be x. */
+  relu(x: Float32Array, y: Float32Array): void;
+  /** y = 1 where x > 0, NaN where x is NaN, alpha elsewhere; y may be x. */
+  step(x: Float32Array, y: Float32Array, alpha: number): void;
+  /** y = sqrt(x) (op 0) or x * x (op 1); y may be x. */
+  unary(op: 0 | 1, x: Float32Array, y: Float32Array): void;
+  /**
+   * out[o, i] = sum over r of x[o, r, i] for x viewed as [outer, reduced, inner],
+   * accumulated in float64 (a large single row split across threads).
+   */
+  sumMiddle(x: Float32Array, outer: number, reduced: number, inner: number, out: Float32Array): void;
 }
 
 /** True when the addon is built, loads and passed its self-check. */

@@ -2,12 +2,15 @@
 // and the argument helpers declared in common.h.
 #include "common.h"
 
+#include <malloc.h>
 #include <omp.h>
 #include <sched.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <sstream>
 
 #include <cblas.h>
@@ -26,6 +29,22 @@ namespace projnative {
 namespace {
 
 std::atomic<int> gThreads{0};
+bool gMallocTuned = false;
+
+// tfjs allocates a fresh Float32Array for every kernel output and V8 frees it
+// only at the next garbage collection. glibc serves such arrays (MBs each)
+// with mmap, or from heap top it trims on free, so nearly every output lands
+// on pages the kernel must fault in and zero; here a fault cost ~15-30 us,
+// i.e. 3-4 ms for a 1 MB output, more than the 512^3 matmul writing it
+// (measured). Keeping freed memory in the heap (no mmap below glibc's 32 MB
+// maximum threshold, trim only past 512 MB free) lets the next outputs reuse
+// those pages, as PyTorch's freed tensors are reused. PROJ_NATIVE_MALLOC=0
+// leaves glibc's defaults alone.
+void tuneMalloc() {
+  const char* env = std::getenv("PROJ_NATIVE_MALLOC");
+  if (env && std::strcmp(env, "0") == 0) return;
+  gMallocTuned = mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1 && mallopt(M_TRIM_THRESHOLD, 512 << 20) == 1;
+}
 
 int cpusAllowed() {
   cpu_set_t set;
@@ -242,13 +261,17 @@ static Napi::Value Info(const Napi::CallbackInfo& info) {
   o.Set("ompMaxThreads", omp_get_max_threads());
   o.Set("threads", threadCount());
   o.Set("gemm", gemmBackendName());
+  o.Set("mallocTuned", gMallocTuned);
   return o;
 }
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   {
     std::lock_guard<std::mutex> lock(callLock());
-    if (gThreads.load() == 0) setThreadsImpl(cpusAllowed());
+    if (gThreads.load() == 0) {
+      setThreadsImpl(cpusAllowed());
+      tuneMalloc();
+    }
   }
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
@@ -257,6 +280,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initConv(env, exports);
   initPool(env, exports);
   initSparse(env, exports);
+  initEltwise(env, exports);
   return exports;
 }
 

@@ -50,6 +50,7 @@ void initGemm(Napi::Env env, Napi::Object exports);
 void initConv(Napi::Env env, Napi::Object exports);
 void initPool(Napi::Env env, Napi::Object exports);
 void initSparse(Napi::Env env, Napi::Object exports);
+void initEltwise(Napi::Env env, Napi::Object exports);
 // Drop cached primitives (called when the thread count changes).
 void clearConvCache();
 void clearPoolCache();

@@ -292,6 +292,7 @@ describe.skipIf(!loaded.available)('@proj/core-native kernels', () => {
     expect(i.threads).toBeGreaterThanOrEqual(1);
     expect(i.openblasThreads).toBe(i.threads);
     expect(i.gemm).toBe('openblas');
+    expect(i.mallocTuned).toBe(process.env.PROJ_NATIVE_MALLOC !== '0');
   });
 
   it.each(['openblas', 'onednn'] as const)('sgemm (%s) matches the reference for every transpose, alpha and beta', (backend) => {
@@ -470,6 +471,90 @@ describe.skipIf(!loaded.available)('@proj/core-native kernels', () => {
     expect(() => native.maxPool(x, [1, 4, 4, 2], new Float32Array(8), [1, 3, 2, 2], [2, 2], [2, 2], [0, 0, 0, 0])).toThrow(RangeError);
     expect(() => native.setNumThreads(0)).toThrow(/'n'/);
     expect(() => native.setGemmBackend('mkl' as 'onednn')).toThrow(/'backend'/);
+  });
+
+  it('binary matches float32 arithmetic bit for bit for every operand layout, small and threaded sizes', () => {
+    const r = rng(70);
+    const ops: Array<(a: number, b: number) => number> = [(a, b) => a + b, (a, b) => a - b, (a, b) => a * b, (a, b) => a / b];
+    // [rows, lanes]: one row (flat), many short rows, rows whose spans split mid-row across threads.
+    for (const [rows, lanes] of [[1, 5], [1, 70001], [3, 37], [2111, 37], [1000, 64], [40000, 1]]) {
+      const layouts: Array<[number, number]> = [[lanes, 1], [0, 1], [1, 0], [0, 0]];
+      for (const [ar, al] of layouts) {
+        for (const [br, bl] of layouts) {
+          const len = (rs: number, ls: number) => (rows - 1) * rs + (lanes - 1) * ls + 1;
+          const a = r.array(len(ar, al));
+          const b = r.array(len(br, bl));
+          if (b.length > 2) b[1] = 0; // a division by zero
+          for (let op = 0; op < 4; op++) {
+            const out = new Float32Array(rows * lanes).fill(NaN);
+            native.binary(op as 0 | 1 | 2 | 3, rows, lanes, a, ar, al, b, br, bl, out);
+            const want = new Float32Array(rows * lanes);
+            for (let i = 0, o = 0; i < rows; i++) for (let l = 0; l < lanes; l++, o++) want[o] = ops[op](a[i * ar + l * al], b[i * br + l * bl]);
+            expect(Buffer.from(out.buffer).equals(Buffer.from(want.buffer)), `op ${op} [${rows},${lanes}] a (${ar},${al}) b (${br},${bl})`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('relu and step equal tfjs semantics on NaN, infinities and signed zeros, in place too', () => {
+    const r = rng(71);
+    for (const n of [9, 100003]) {
+      const x = r.array(n);
+      x.set([NaN, -0, 0, Infinity, -Infinity, -1e-40, 1e-40], 0);
+      const y = new Float32Array(n);
+      native.relu(x, y);
+      expect(Array.from(y.subarray(0, 7))).toEqual([NaN, 0, 0, Infinity, 0, 0, 1e-40].map(Math.fround));
+      expect(Object.is(y[1], 0)).toBe(true); // -0 becomes +0, as Math.max(0, -0)
+      for (let i = 0; i < n; i++) if (!Object.is(y[i], Math.fround(Math.max(0, x[i])))) throw new Error(`relu at ${i}: ${y[i]}`);
+      native.step(x, y, 0.25);
+      for (let i = 0; i < n; i++) {
+        const want = Number.isNaN(x[i]) ? NaN : x[i] > 0 ? 1 : 0.25;
+        if (!Object.is(y[i], want)) throw new Error(`step at ${i}: ${y[i]}`);
+      }
+      const z = x.slice();
+      native.relu(z, z);
+      for (let i = 0; i < n; i++) if (!Object.is(z[i], Math.fround(Math.max(0, x[i])))) throw new Error(`in-place relu at ${i}`);
+    }
+  });
+
+  it('unary sqrt and square equal Math.sqrt and x * x rounded to float32', () => {
+    const r = rng(73);
+    for (const n of [9, 50001]) {
+      const x = r.array(n);
+      x.set([NaN, -0, 0, Infinity, -Infinity, -4, 1e-40, 2], 0);
+      const y = new Float32Array(n);
+      native.unary(0, x, y);
+      for (let i = 0; i < n; i++) if (!Object.is(y[i], Math.fround(Math.sqrt(x[i])))) throw new Error(`sqrt at ${i}: ${y[i]}`);
+      native.unary(1, x, y);
+      for (let i = 0; i < n; i++) if (!Object.is(y[i], Math.fround(x[i] * x[i]))) throw new Error(`square at ${i}: ${y[i]}`);
+    }
+    expect(() => native.unary(2 as 0, new Float32Array(2), new Float32Array(2))).toThrow(/'op'/);
+    expect(() => native.unary(0, new Float32Array(2), new Float32Array(3))).toThrow(/'y'/);
+  });
+
+  it('sumMiddle matches float64 sums for single rows split across threads and for many rows', () => {
+    const r = rng(72);
+    for (const [outer, reduced, inner] of [[1, 7, 3], [1, 65536, 32], [1, 100000, 1], [3, 5000, 17], [64, 1, 700], [500, 200, 3], [2, 0, 4]]) {
+      const x = r.array(outer * reduced * inner);
+      const out = new Float32Array(outer * inner).fill(NaN);
+      native.sumMiddle(x, outer, reduced, inner, out);
+      const want = new Float64Array(outer * inner);
+      for (let o = 0; o < outer; o++) for (let k = 0; k < reduced; k++) for (let i = 0; i < inner; i++) want[o * inner + i] += x[(o * reduced + k) * inner + i];
+      // float64 accumulation: at most the final rounding to float32 apart.
+      for (let i = 0; i < want.length; i++) expect(Math.abs(out[i] - want[i]), `[${outer},${reduced},${inner}] at ${i}`).toBeLessThanOrEqual(Math.abs(want[i]) * 2 ** -23 + 1e-30);
+    }
+  });
+
+  it('element-wise kernels name the argument that does not fit', () => {
+    const f = (n: number) => new Float32Array(n);
+    expect(() => native.binary(0, 2, 3, f(6), 3, 1, f(2), 0, 1, f(6))).toThrow(/'b' has length 2, expected 3/);
+    expect(() => native.binary(0, 2, 3, f(6), 3, 1, f(3), 0, 1, f(5))).toThrow(/'out'/);
+    expect(() => native.binary(4 as 0, 2, 3, f(6), 3, 1, f(3), 0, 1, f(6))).toThrow(/'op'/);
+    expect(() => native.binary(0, 2, 3, f(6), 3, 2, f(3), 0, 1, f(6))).toThrow(/LaneStride/);
+    expect(() => native.relu(f(4), f(3))).toThrow(/'y'/);
+    expect(() => native.step(f(4), f(4), 'x' as unknown as number)).toThrow(/'alpha'/);
+    expect(() => native.sumMiddle(f(10), 2, 3, 2, f(4))).toThrow(/'x'/);
   });
 
   it('empty batches and K = 0 are handled without touching the libraries', () => {

@@ -26,6 +26,8 @@ const OURS = [
   'Transpose',
   'Softmax',
   'Exp',
+  'Sqrt',
+  'Square',
   'GatherV2',
   'UnsortedSegmentSum',
 ];
@@ -80,6 +82,17 @@ function expectSame(f: () => tf.Tensor | tf.Tensor[], label: string): void {
 export function expectIdentical(f: () => tf.Tensor | tf.Tensor[], label: string): void {
   const { ours, stock } = oursAndStock(f, (t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) }));
   expect(ours, label).toEqual(stock);
+}
+
+/** expectIdentical for large outputs: the same shape and float32 bits (any NaN equal to any NaN), first difference reported. */
+function expectSameBits(f: () => tf.Tensor, label: string): void {
+  const { ours, stock } = oursAndStock(f, (t) => ({ shape: t.shape, values: t.dataSync().slice() as Float32Array }));
+  expect(ours[0].shape, label).toEqual(stock[0].shape);
+  const [a, b] = [ours[0].values, stock[0].values];
+  const [ai, bi] = [new Int32Array(a.buffer), new Int32Array(b.buffer)];
+  for (let i = 0; i < a.length; i++) {
+    if (ai[i] !== bi[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) expect(a[i], `${label} at ${i}`).toBe(b[i]);
+  }
 }
 
 function randomTensor(rng: Rng, shape: number[]): tf.Tensor {
@@ -619,6 +632,82 @@ export function kernelSuite(provider: 'js' | 'native'): void {
       expectIdentical(() => tf.relu(i), 'int32 relu');
       expectIdentical(() => tf.step(i), 'int32 step');
       tf.dispose([x, i]);
+    });
+  });
+
+  describe('Sqrt and Square', () => {
+    it('equal stock bit for bit, negative, NaN, infinities and signed zeros included, small and large', () => {
+      const rng = new Rng(92);
+      for (const shape of [[1], [7], [3, 5], [40, 1000]]) {
+        const x = tensorWithSpecials(rng, shape);
+        expectSameBits(() => tf.sqrt(x), `sqrt ${shape}`);
+        expectSameBits(() => tf.square(x), `square ${shape}`);
+        expectSameBits(() => tf.sqrt(tf.abs(x)), `sqrt |x| ${shape}`);
+        tf.dispose(x);
+      }
+      const i = tf.tensor1d([4, 9], 'int32');
+      expectIdentical(() => tf.square(i), 'int32 square');
+      i.dispose();
+    });
+  });
+
+  describe('large arrays (the native loops and unfilled outputs)', () => {
+    // Above NATIVE_ELEMENTWISE_MIN (8192) the native provider takes element-wise
+    // ops and sums, above 32768 it splits them across threads; outputs of at
+    // least 1024 floats are allocated without a zero fill.
+    it('Add, Sub, Multiply, RealDiv, Relu and Step equal stock bit for bit', () => {
+      const rng = new Rng(95);
+      const pairs: Array<[number[], number[]]> = [
+        [[8, 32, 33, 4], [8, 32, 33, 4]],
+        [[4, 16, 16, 37], [37]],
+        [[4099, 3], []],
+        [[9000, 5], [9000, 1]],
+      ];
+      const ops: Array<[string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor]> = [
+        ['add', tf.add],
+        ['sub', tf.sub],
+        ['mul', tf.mul],
+        ['div', tf.div],
+      ];
+      for (const [aShape, bShape] of pairs) {
+        const a = tensorWithSpecials(rng, aShape);
+        const b = tensorWithSpecials(rng, bShape);
+        for (const [name, op] of ops) {
+          expectSameBits(() => op(a, b), `${name} ${aShape} ${bShape}`);
+          expectSameBits(() => op(b, a), `${name} ${bShape} ${aShape}`);
+        }
+        expectSameBits(() => tf.relu(a), `relu ${aShape}`);
+        expectSameBits(() => tf.step(a, 0.5), `step ${aShape}`);
+        tf.dispose([a, b]);
+      }
+    });
+
+    it('Sum equals stock: bit for bit over many rows, up to rounding for one row split across threads', () => {
+      const rng = new Rng(96);
+      const x = randomTensor(rng, [32, 16, 16, 24]);
+      expectSame(() => tf.sum(x, [0, 1, 2]), 'bias gradient (one row)');
+      expectSame(() => tf.sum(x), 'all axes');
+      expectSameBits(() => tf.sum(x, [1, 2]), 'per-image channel sums');
+      expectSameBits(() => tf.sum(x, -1), 'last axis');
+      expectSameBits(() => tf.sum(x, [2, 3], true), 'keepDims');
+      tf.dispose(x);
+    });
+
+    it('conv, matmul and pooling outputs of thousands of floats equal stock, gradients included', () => {
+      const rng = new Rng(97);
+      const x = randomTensor(rng, [4, 16, 16, 8]);
+      const w = randomTensor(rng, [3, 3, 8, 16]);
+      const a = randomTensor(rng, [96, 80]);
+      const b = randomTensor(rng, [80, 72]);
+      expectSame(() => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), 'conv2d');
+      expectSame(() => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, 1, 'same'))))([x, w]), 'conv2d grads');
+      expectSame(() => tf.matMul(a, b), 'matmul');
+      expectSame(() => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p, q))))([a, b]), 'matmul grads');
+      expectSameBits(() => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), 'maxPool');
+      // Overlapping windows add several gradients into one input, in another order than stock's.
+      expectSame(() => tf.grad((p: tf.Tensor) => tf.sum(tf.square(tf.maxPool(p as tf.Tensor4D, 3, 1, 'same'))))(x), 'maxPool grad');
+      expectSame(() => tf.grad((p: tf.Tensor) => tf.sum(tf.square(tf.avgPool(p as tf.Tensor4D, 2, 2, 'valid'))))(x), 'avgPool grad');
+      tf.dispose([x, w, a, b]);
     });
   });
 

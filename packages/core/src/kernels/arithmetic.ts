@@ -7,11 +7,15 @@
  * Stock runs every binary op through one shared loop that calls the op as a
  * function and takes two remainders per element; tight per-op loops avoid
  * both. Each value is computed in float64 from the float32 inputs and then
- * stored to float32, as stock does, so results are bit-identical.
+ * stored to float32, as stock does, so results are bit-identical. With the
+ * native provider, large outputs run its vectorized, threaded loop instead
+ * (float32 arithmetic, which rounds to the same values).
  */
 import { Add, Multiply, RealDiv, Sub, backend_util, util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { float32Values, type CpuLikeBackend } from './cpu_data.js';
+import { activeNative, NATIVE_ELEMENTWISE_MIN } from './native.js';
+import { overwrittenOutput } from './output.js';
 
 /**
  * How an operand's flat index follows from (row, lane) of an output viewed
@@ -34,6 +38,9 @@ interface Layout {
 export type RowLoop = (a: Float32Array, ar: number, al: number, b: Float32Array, br: number, bl: number, out: Float32Array, rows: number, lanes: number) => void;
 
 export type ArithmeticKernelName = typeof Add | typeof Sub | typeof Multiply | typeof RealDiv;
+
+/** The native provider's code for each op. */
+const NATIVE_OP = { [Add]: 0, [Sub]: 1, [Multiply]: 2, [RealDiv]: 3 } as const;
 
 // One loop per op, spelled out, so each stays monomorphic with its operator inlined.
 export const LOOPS: Record<ArithmeticKernelName, RowLoop> = {
@@ -118,9 +125,15 @@ export function arithmeticKernel(kernelName: ArithmeticKernelName): (stock: Kern
     const bValues = float32Values(backend, b);
     const layout = aValues && bValues ? binaryLayout(a.shape, b.shape) : null;
     if (!aValues || !bValues || !layout) return stock(args);
-    const { outShape, rows, lanes } = layout;
+    const { outShape, rows, lanes, a: sa, b: sb } = layout;
+    const native = activeNative();
+    if (native && rows * lanes >= NATIVE_ELEMENTWISE_MIN) {
+      const out = overwrittenOutput(backend, rows * lanes);
+      native.binary(NATIVE_OP[kernelName], rows, lanes, aValues, sa.rowStride, sa.laneStride, bValues, sb.rowStride, sb.laneStride, out);
+      return backend.makeTensorInfo(outShape, 'float32', out);
+    }
     const out = new Float32Array(rows * lanes);
-    loop(aValues, layout.a.rowStride, layout.a.laneStride, bValues, layout.b.rowStride, layout.b.laneStride, out, rows, lanes);
+    loop(aValues, sa.rowStride, sa.laneStride, bValues, sb.rowStride, sb.laneStride, out, rows, lanes);
     return backend.makeTensorInfo(outShape, 'float32', out);
   };
 }

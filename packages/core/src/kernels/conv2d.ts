@@ -8,22 +8,24 @@ import type { Conv2DAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import { float32Values, type CpuLikeBackend } from './cpu_data.js';
 import { sgemm } from './gemm.js';
 import { activeNative, nativeGeometry } from './native.js';
+import { overwrittenOutput, type RecyclingBackend } from './output.js';
 import { im2col, isPointwise, patchBlock, patchRows, patchWidth } from './im2col.js';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 
-/** The convolution of NHWC `x` with `filter` described by `info`, as a new NHWC array. */
-export function conv2dForward(x: Float32Array, filter: Float32Array, info: Conv2DInfo): Float32Array {
+/** The convolution of NHWC `x` with `filter` described by `info`, as a new NHWC array (recyclable by `backend`). */
+export function conv2dForward(x: Float32Array, filter: Float32Array, info: Conv2DInfo, backend?: RecyclingBackend): Float32Array {
   const m = patchRows(info);
   const k = patchWidth(info);
   const n = info.outChannels;
-  const y = new Float32Array(m * n);
   const native = activeNative();
   const g = native && nativeGeometry(info);
   if (native && g) {
-    native.conv2d(x, g.xShape, filter, g.wShape, y, g.yShape, g.strides, g.dilations, g.pads);
-    return y;
+    const out = overwrittenOutput(backend, m * n);
+    native.conv2d(x, g.xShape, filter, g.wShape, out, g.yShape, g.strides, g.dilations, g.pads);
+    return out;
   }
+  const y = new Float32Array(m * n);
   const w = { data: filter, offset: 0, stride: n, transposed: false };
   if (isPointwise(info)) {
     sgemm(m, n, k, { data: x, offset: 0, stride: k, transposed: false }, w, { data: y, offset: 0, stride: n, transposed: false });
@@ -69,6 +71,6 @@ export function conv2dKernel(stock: KernelFunc): KernelFunc {
     const wValues = float32Values(backend, filter);
     const info = xValues && wValues ? nhwcConvInfo(x, filter, attrs) : null;
     if (!xValues || !wValues || !info) return stock(args);
-    return backend.makeTensorInfo(info.outShape, 'float32', conv2dForward(xValues, wValues, info));
+    return backend.makeTensorInfo(info.outShape, 'float32', conv2dForward(xValues, wValues, info, backend));
   };
 }

@@ -10,22 +10,24 @@ import type { Conv2DBackpropFilterAttrs, KernelFunc, TensorInfo } from '@tensorf
 import { float32Values, type CpuLikeBackend } from './cpu_data.js';
 import { sgemm } from './gemm.js';
 import { activeNative, nativeGeometry } from './native.js';
+import { overwrittenOutput, type RecyclingBackend } from './output.js';
 import { im2col, isPointwise, patchBlock, patchRows, patchWidth } from './im2col.js';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 
 /** Gradient of the conv described by `info` with respect to its filter, in [FH, FW, CI, CO] order. */
-export function conv2dFilterGradient(x: Float32Array, dy: Float32Array, info: Conv2DInfo): Float32Array {
+export function conv2dFilterGradient(x: Float32Array, dy: Float32Array, info: Conv2DInfo, backend?: RecyclingBackend): Float32Array {
   const m = patchRows(info);
   const k = patchWidth(info);
   const n = info.outChannels;
-  const dw = new Float32Array(k * n);
   const native = activeNative();
   const g = native && nativeGeometry(info);
   if (native && g) {
-    native.conv2dBackpropFilter(x, g.xShape, dy, g.yShape, dw, g.wShape, g.strides, g.dilations, g.pads);
-    return dw;
+    const out = overwrittenOutput(backend, k * n);
+    native.conv2dBackpropFilter(x, g.xShape, dy, g.yShape, out, g.wShape, g.strides, g.dilations, g.pads);
+    return out;
   }
+  const dw = new Float32Array(k * n);
   const out = { data: dw, offset: 0, stride: n, transposed: false };
   if (isPointwise(info)) {
     sgemm(k, n, m, { data: x, offset: 0, stride: k, transposed: true }, { data: dy, offset: 0, stride: n, transposed: false }, out);
@@ -63,6 +65,6 @@ export function conv2dBackpropFilterKernel(stock: KernelFunc): KernelFunc {
       'channelsLast',
     );
     if (!util.arraysEqual(dy.shape, info.outShape)) return stock(args);
-    return backend.makeTensorInfo(info.filterShape, 'float32', conv2dFilterGradient(xValues, dyValues, info));
+    return backend.makeTensorInfo(info.filterShape, 'float32', conv2dFilterGradient(xValues, dyValues, info, backend));
   };
 }

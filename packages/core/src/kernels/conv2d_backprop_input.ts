@@ -8,22 +8,24 @@ import type { Conv2DBackpropInputAttrs, KernelFunc, TensorInfo } from '@tensorfl
 import { float32Values, type CpuLikeBackend } from './cpu_data.js';
 import { sgemm } from './gemm.js';
 import { activeNative, nativeGeometry } from './native.js';
+import { overwrittenOutput, type RecyclingBackend } from './output.js';
 import { col2im, isPointwise, patchBlock, patchRows, patchWidth } from './im2col.js';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 
 /** Gradient of the conv described by `info` with respect to its NHWC input. */
-export function conv2dInputGradient(dy: Float32Array, filter: Float32Array, info: Conv2DInfo): Float32Array {
+export function conv2dInputGradient(dy: Float32Array, filter: Float32Array, info: Conv2DInfo, backend?: RecyclingBackend): Float32Array {
   const m = patchRows(info);
   const k = patchWidth(info);
   const n = info.outChannels;
-  const dx = new Float32Array(util.sizeFromShape(info.inShape));
   const native = activeNative();
   const g = native && nativeGeometry(info);
   if (native && g) {
-    native.conv2dBackpropInput(dy, g.yShape, filter, g.wShape, dx, g.xShape, g.strides, g.dilations, g.pads);
-    return dx;
+    const out = overwrittenOutput(backend, util.sizeFromShape(info.inShape));
+    native.conv2dBackpropInput(dy, g.yShape, filter, g.wShape, out, g.xShape, g.strides, g.dilations, g.pads);
+    return out;
   }
+  const dx = new Float32Array(util.sizeFromShape(info.inShape));
   const filterT = { data: filter, offset: 0, stride: n, transposed: true };
   if (isPointwise(info)) {
     sgemm(m, k, n, { data: dy, offset: 0, stride: n, transposed: false }, filterT, { data: dx, offset: 0, stride: k, transposed: false });
@@ -62,6 +64,6 @@ export function conv2dBackpropInputKernel(stock: KernelFunc): KernelFunc {
       'channelsLast',
     );
     if (!util.arraysEqual(dy.shape, info.outShape)) return stock(args);
-    return backend.makeTensorInfo(info.inShape, 'float32', conv2dInputGradient(dyValues, wValues, info));
+    return backend.makeTensorInfo(info.inShape, 'float32', conv2dInputGradient(dyValues, wValues, info, backend));
   };
 }

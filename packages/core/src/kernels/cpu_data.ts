@@ -4,10 +4,11 @@
  * Typed structurally so the kernels also serve backends that copy the cpu
  * backend's storage (tfjs-backend-cpu's own kernels rely on the same two members).
  */
-import type { DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import type { RecyclingBackend } from './output.js';
 
-export interface CpuLikeBackend {
-  data: { get(dataId: DataId): { values?: unknown } };
+/** Plus the methods through which output arrays are recycled (see output.ts). */
+export interface CpuLikeBackend extends RecyclingBackend {
   makeTensorInfo(shape: number[], dtype: DataType, values?: Float32Array): TensorInfo;
 }
 

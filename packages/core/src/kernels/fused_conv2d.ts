@@ -26,7 +26,7 @@ export function fusedConv2dKernel(stock: KernelFunc): KernelFunc {
       biasValues = float32Values(backend, bias);
       if (!biasValues || !isChannelBias(bias.shape, 4, info.outChannels)) return stock(args);
     }
-    const y = conv2dForward(xValues, wValues, info);
+    const y = conv2dForward(xValues, wValues, info, backend);
     applyEpilogue(y, info.outChannels, biasValues, activation, attrs.leakyreluAlpha);
     return backend.makeTensorInfo(info.outShape, 'float32', y);
   };

@@ -26,7 +26,7 @@ export function fusedMatMulKernel(stock: KernelFunc): KernelFunc {
       biasValues = float32Values(backend, bias);
       if (!biasValues || !isChannelBias(bias.shape, plan.outShape.length, plan.n)) return stock(args);
     }
-    const out = batchMatMul(aValues, bValues, plan);
+    const out = batchMatMul(aValues, bValues, plan, backend);
     applyEpilogue(out, plan.n, biasValues, activation, attrs.leakyreluAlpha);
     return backend.makeTensorInfo(plan.outShape, 'float32', out);
   };

@@ -47,6 +47,12 @@ export function activeNative(): NativeKernels | null {
   return active;
 }
 
+/**
+ * Element-wise kernels and sums hand arrays of at least this many floats to
+ * the native provider; below it the JS loop beats the call and thread wake-up.
+ */
+export const NATIVE_ELEMENTWISE_MIN = 1 << 13;
+
 type Shape4 = [number, number, number, number];
 
 /** The arguments oneDNN needs for the conv or pool that tfjs's `info` describes. */

@@ -7,6 +7,7 @@ import { backend_util } from '@tensorflow/tfjs-core';
 import type { AvgPoolAttrs, KernelFunc, MaxPoolAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { float32Values, type CpuLikeBackend } from './cpu_data.js';
 import { activeNative, nativeGeometry, type NativeGeometry } from './native.js';
+import { overwrittenOutput } from './output.js';
 
 type Pool = 'max' | 'avg';
 
@@ -33,7 +34,7 @@ export function poolKernel(pool: Pool): (stock: KernelFunc) => KernelFunc {
     const xValues = native ? float32Values(backend, x) : null;
     const g = xValues ? poolGeometry(x, args.attrs as unknown as MaxPoolAttrs) : null;
     if (!native || !xValues || !g) return stock(args);
-    const y = new Float32Array(g.yShape.reduce((a, b) => a * b, 1));
+    const y = overwrittenOutput(backend, g.yShape.reduce((a, b) => a * b, 1));
     if (pool === 'max') native.maxPool(xValues, g.xShape, y, g.yShape, g.window, g.strides, g.pads);
     else native.avgPool(xValues, g.xShape, y, g.yShape, g.window, g.strides, g.pads);
     return backend.makeTensorInfo(g.yShape, 'float32', y);
@@ -50,7 +51,7 @@ export function poolGradKernel(pool: Pool): (stock: KernelFunc) => KernelFunc {
     const xValues = native ? float32Values(backend, input) : null;
     const g = dyValues && xValues ? poolGeometry(input, args.attrs as unknown as MaxPoolAttrs) : null;
     if (!native || !dyValues || !xValues || !g || g.yShape.some((d, i) => d !== dy.shape[i])) return stock(args);
-    const dx = new Float32Array(xValues.length);
+    const dx = overwrittenOutput(backend, xValues.length);
     if (pool === 'max') native.maxPoolBackprop(dyValues, g.yShape, xValues, g.xShape, dx, g.window, g.strides, g.pads);
     else native.avgPoolBackprop(dyValues, g.yShape, dx, g.xShape, g.window, g.strides, g.pads);
     return backend.makeTensorInfo(g.xShape, 'float32', dx);

@@ -21,6 +21,8 @@ import {
   RealDiv,
   Relu,
   Softmax,
+  Sqrt,
+  Square,
   Step,
   Sub,
   Sum,
@@ -41,6 +43,7 @@ import { fusedConv2dKernel } from './fused_conv2d.js';
 import { fusedMatMulKernel } from './fused_matmul.js';
 import { batchMatMulKernel } from './matmul.js';
 import { activeNative } from './native.js';
+import { releaseOutputPool } from './output.js';
 import { poolGradKernel, poolKernel } from './pool.js';
 import { reluKernel, stepKernel } from './relu.js';
 import { sumKernel } from './sum.js';
@@ -48,6 +51,7 @@ import { meanKernel } from './mean.js';
 import { transposeKernel } from './transpose.js';
 import { softmaxKernel } from './softmax.js';
 import { expKernel } from './exp.js';
+import { sqrtKernel, squareKernel } from './sqrt_square.js';
 import { gatherV2Kernel } from './gather_v2.js';
 import { unsortedSegmentSumKernel } from './unsorted_segment_sum.js';
 
@@ -76,6 +80,8 @@ const FAST_KERNELS: ReadonlyArray<[string, (stock: KernelFunc) => KernelFunc]> =
   [Transpose, transposeKernel],
   [Softmax, softmaxKernel],
   [Exp, expKernel],
+  [Sqrt, sqrtKernel],
+  [Square, squareKernel],
   [GatherV2, gatherV2Kernel],
   [UnsortedSegmentSum, unsortedSegmentSumKernel],
 ];
@@ -98,7 +104,7 @@ const swaps = new Map<string, Map<string, Swap>>();
  * and with native kernels on (see `useNative`) also the pooling kernels.
  * Kernels the backend has no stock version of are left alone (there would be
  * nothing to fall back to). Idempotent; returns the kernel names now ours.
- * Also served: Mean, Transpose, Softmax, Exp, GatherV2 and UnsortedSegmentSum.
+ * Also served: Mean, Transpose, Softmax, Exp, Sqrt, Square, GatherV2 and UnsortedSegmentSum.
  */
 export function registerFastKernels(backendName = 'cpu'): string[] {
   let swapped = swaps.get(backendName);
@@ -121,11 +127,12 @@ export function registerFastKernels(backendName = 'cpu'): string[] {
 /**
  * Restores the stock kernels that registerFastKernels replaced on
  * `backendName`. A kernel someone else re-registered since is left as it is.
- * A no-op when ours are not registered.
+ * A no-op when ours are not registered. Also frees the pooled output arrays.
  */
 export function unregisterFastKernels(backendName = 'cpu'): void {
   const swapped = swaps.get(backendName);
   if (!swapped) return;
+  releaseOutputPool();
   for (const [kernelName, { stock, ours }] of swapped) {
     if (getKernel(kernelName, backendName) !== ours) continue;
     unregisterKernel(kernelName, backendName);

@@ -6,24 +6,33 @@
  * function per element, and its max / ternary compile to branches that
  * mispredict on every other element of zero-mean activations. These loops
  * choose without branching on the sign; results equal stock's (NaN stays NaN).
+ * With the native provider, large inputs run its vectorized, threaded loops.
  */
 import type { KernelFunc, StepAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { float32Values, type CpuLikeBackend } from './cpu_data.js';
+import { activeNative, NATIVE_ELEMENTWISE_MIN } from './native.js';
+import { overwrittenOutput } from './output.js';
 
 /** Runs `compute` on a float32 input's values and wraps the result; other inputs go to `stock`. */
-function float32Unary(stock: KernelFunc, compute: (x: Float32Array, attrs: unknown) => Float32Array): KernelFunc {
+function float32Unary(stock: KernelFunc, compute: (x: Float32Array, attrs: unknown, backend: CpuLikeBackend) => Float32Array): KernelFunc {
   return (args) => {
     const backend = args.backend as CpuLikeBackend;
     const { x } = args.inputs as { x: TensorInfo };
     const values = float32Values(backend, x);
     if (!values) return stock(args);
-    return backend.makeTensorInfo(x.shape, 'float32', compute(values, args.attrs));
+    return backend.makeTensorInfo(x.shape, 'float32', compute(values, args.attrs, backend));
   };
 }
 
 /** y = max(0, x), computed on the float32 bit patterns. */
 export function reluKernel(stock: KernelFunc): KernelFunc {
-  return float32Unary(stock, (x) => {
+  return float32Unary(stock, (x, _attrs, backend) => {
+    const native = activeNative();
+    if (native && x.length >= NATIVE_ELEMENTWISE_MIN) {
+      const out = overwrittenOutput(backend, x.length);
+      native.relu(x, out);
+      return out;
+    }
     const y = new Float32Array(x.length);
     const xBits = new Int32Array(x.buffer, x.byteOffset, x.length);
     const yBits = new Int32Array(y.buffer);
@@ -40,9 +49,16 @@ export function reluKernel(stock: KernelFunc): KernelFunc {
 
 /** y = 1 where x > 0, alpha where x <= 0, NaN where x is NaN. */
 export function stepKernel(stock: KernelFunc): KernelFunc {
-  return float32Unary(stock, (x, attrs) => {
+  return float32Unary(stock, (x, attrs, backend) => {
+    const { alpha } = attrs as StepAttrs;
+    const native = activeNative();
+    if (native && x.length >= NATIVE_ELEMENTWISE_MIN && typeof alpha === 'number') {
+      const out = overwrittenOutput(backend, x.length);
+      native.step(x, out, alpha);
+      return out;
+    }
     // Indexed by (x > 0): a lookup instead of a branch on the sign.
-    const values = Float32Array.of((attrs as StepAttrs).alpha, 1);
+    const values = Float32Array.of(alpha, 1);
     const y = new Float32Array(x.length);
     for (let i = 0; i < x.length; i++) {
       const v = x[i];

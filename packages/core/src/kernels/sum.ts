@@ -4,10 +4,12 @@
  * The stock kernel first transposes the reduced axes innermost, which for a
  * bias gradient (NHWC summed over N, H, W) costs more than the sum itself.
  * Non-contiguous axes, an empty axis list and other dtypes go to stock.
+ * With the native provider, large inputs are summed by its threaded loop.
  */
 import { util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { float32Values, type CpuLikeBackend } from './cpu_data.js';
+import { activeNative, NATIVE_ELEMENTWISE_MIN } from './native.js';
 
 /** The reduced axes as a half-open range [first, end), or null when they are not one contiguous run. */
 export function contiguousAxes(axis: SumAttrs['axis'] | null | undefined, shape: number[]): [number, number] | null {
@@ -23,10 +25,17 @@ export function contiguousAxes(axis: SumAttrs['axis'] | null | undefined, shape:
  * out[o, i] = sum over r of x[o, r, i] for x viewed as [outer, reduced, inner].
  * Sums run in a float64 accumulator in increasing r, as stock's do, so the
  * float32 results equal stock's bit for bit (for an axis list given out of
- * order, stock adds in that order instead: equal up to rounding).
+ * order, stock adds in that order instead: equal up to rounding). The native
+ * loop splits a single large row across threads and adds the float64 partial
+ * sums, which can change the float32 result in its last bit.
  */
 export function sumMiddleAxes(x: Float32Array, outer: number, reduced: number, inner: number): Float32Array {
   const out = new Float32Array(outer * inner);
+  const native = activeNative();
+  if (native && x.length >= NATIVE_ELEMENTWISE_MIN) {
+    native.sumMiddle(x, outer, reduced, inner, out);
+    return out;
+  }
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
       let s = 0;
