@@ -22,6 +22,7 @@
  */
 import { sectorRanker, sectorSize, type Hilbert } from './hilbert.js';
 import { WaveFunctionWrapper, type LogPsi, type WaveFunction } from './model.js';
+import { forEachSwapped } from './swap.js';
 
 /** Default `denseLimit`: the largest sector kept in a dense table (2^22 states, 55 MB of tables). */
 export const MEMOIZED_DENSE_LIMIT = 2 ** 22;
@@ -144,17 +145,10 @@ export class Memoized extends WaveFunctionWrapper {
 
   /** The swapped configurations through the table (x is swapped in place and restored). */
   logPsiSwapped(x: Int8Array, pairs: Int32Array, m: number, logAbs: Float64Array, sign: Float64Array): void {
-    for (let k = 0; k < m; k++) {
-      const i = pairs[2 * k];
-      const j = pairs[2 * k + 1];
-      const t = x[i];
-      x[i] = x[j];
-      x[j] = t;
+    forEachSwapped(x, pairs, m, (k) => {
       const v = this.logPsi(x);
-      x[j] = x[i];
-      x[i] = t;
       logAbs[k] = v.logAbs;
       sign[k] = v.sign;
-    }
+    });
   }
 }

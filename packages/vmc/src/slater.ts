@@ -29,6 +29,7 @@ import { symmetricEigen, toRng, type Rng } from '@proj/core';
 import type { Hilbert } from './hilbert.js';
 import type { SquareLattice } from './lattice.js';
 import type { LogPsi, WaveFunction } from './model.js';
+import { forEachSwapped } from './swap.js';
 
 export interface SlaterConfig {
   /** Staggered field of the initial mean-field orbitals, in units of t (default 0.5, our choice: an antiferromagnetic start). */
@@ -198,18 +199,11 @@ export class SlaterJastrow implements WaveFunction {
       this.logPsiSwapped = (x, pairs, m, logAbs, sign) => {
         this.sync();
         fast(x, pairs, m, logAbs, sign);
-        for (let k = 0; k < m; k++) {
-          const i = pairs[2 * k];
-          const j = pairs[2 * k + 1];
-          const t = x[i];
-          x[i] = x[j];
-          x[j] = t;
+        forEachSwapped(x, pairs, m, (k) => {
           const d = this.determinant(x);
-          x[j] = x[i];
-          x[i] = t;
           logAbs[k] += d.logAbs;
           sign[k] *= d.sign;
-        }
+        });
       };
     }
   }

@@ -22,6 +22,7 @@
 import type { SquareLattice } from './lattice.js';
 import type { Hilbert } from './hilbert.js';
 import { WaveFunctionWrapper, type LogPsi, type WaveFunction } from './model.js';
+import { forEachSwapped } from './swap.js';
 
 /** One symmetry operation: site i of x goes to site map[i]; `flip` also reverses every spin. */
 export interface SymmetryOp {
@@ -118,16 +119,9 @@ export class Symmetrized extends WaveFunctionWrapper {
           for (let k = 0; k < 2 * m; k++) buf.pairs[k] = map[pairs[k]];
           fast(this.transformed(x, s), buf.pairs, m, buf.la.subarray(s * m, (s + 1) * m), buf.sg.subarray(s * m, (s + 1) * m));
           if (this.fermions) {
-            for (let k = 0; k < m; k++) {
-              const i = pairs[2 * k];
-              const j = pairs[2 * k + 1];
-              const t = x[i];
-              x[i] = x[j];
-              x[j] = t;
+            forEachSwapped(x, pairs, m, (k) => {
               buf.sg[s * m + k] *= this.fermionSign(x, s);
-              x[j] = x[i];
-              x[i] = t;
-            }
+            });
           }
         }
         for (let k = 0; k < m; k++) {
