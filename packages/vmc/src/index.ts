@@ -28,7 +28,7 @@ export type { RbmConfig } from './rbm.js';
 export { MarshallSign, marshallSign } from './marshall.js';
 export { SlaterJastrow } from './slater.js';
 export type { SlaterConfig } from './slater.js';
-export { Memoized, MEMOIZED_DENSE_LIMIT } from './memoized.js';
+export { Memoized, MEMOIZED_DENSE_LIMIT, MEMOIZED_GRADIENT_LIMIT } from './memoized.js';
 export type { MemoizedConfig } from './memoized.js';
 export { Symmetrized, cnnSymmetries } from './symmetrized.js';
 export type { SymmetryOp, CnnSymmetryOptions } from './symmetrized.js';

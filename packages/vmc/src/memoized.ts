@@ -36,8 +36,8 @@ export interface MemoizedConfig {
   gradients?: boolean;
 }
 
-/** Largest gradient table (entries, 256 MB of doubles). */
-const MAX_GRADIENT_ENTRIES = 2 ** 25;
+/** Largest gradient table, sector size x parameters (entries: 256 MB of doubles). */
+export const MEMOIZED_GRADIENT_LIMIT = 2 ** 25;
 
 export class Memoized extends WaveFunctionWrapper {
   /** Lookups answered from the table / computed by the inner model since construction. */
@@ -75,8 +75,8 @@ export class Memoized extends WaveFunctionWrapper {
     this.map = dense ? null : new Map();
     if (config.gradients) {
       const P = inner.numParams;
-      if (!dense || size * P > MAX_GRADIENT_ENTRIES) {
-        throw new Error(`Memoized: config.gradients needs a dense table with sector size x parameters <= ${MAX_GRADIENT_ENTRIES}, got ${size} x ${P} (dense: ${dense})`);
+      if (!dense || size * P > MEMOIZED_GRADIENT_LIMIT) {
+        throw new Error(`Memoized: config.gradients needs a dense table with sector size x parameters <= ${MEMOIZED_GRADIENT_LIMIT}, got ${size} x ${P} (dense: ${dense})`);
       }
       this.gstamp = new Uint32Array(size);
       this.gtable = new Float64Array(size * P);

@@ -81,6 +81,7 @@ export function cnnSymmetries(lattice: SquareLattice, opts: CnnSymmetryOptions =
 
 export class Symmetrized extends WaveFunctionWrapper {
   private readonly xs: Int8Array;
+  /** The images' log-derivatives, one row of numParams per operation. */
   private readonly gradT: Float64Array;
   private readonly la: Float64Array;
   private readonly sg: Float64Array;
@@ -104,7 +105,7 @@ export class Symmetrized extends WaveFunctionWrapper {
       if (op.flip && hilbert.nUp !== hilbert.nDown) throw new Error(`Symmetrized: ops[${k}] flips spins, which needs total Sz = 0, got ${hilbert.nUp} up and ${hilbert.nDown} down`);
     }
     this.xs = new Int8Array(lattice.n);
-    this.gradT = new Float64Array(inner.numParams);
+    this.gradT = new Float64Array(ops.length * inner.numParams);
     this.la = new Float64Array(ops.length);
     this.sg = new Float64Array(ops.length);
     const fast = inner.logPsiSwapped?.bind(inner);
@@ -181,14 +182,19 @@ export class Symmetrized extends WaveFunctionWrapper {
   logPsiGrad(x: Int8Array, grad: Float64Array, offset = 0): LogPsi {
     const P = this.numParams;
     if (grad.length < offset + P) throw new Error(`Symmetrized.logPsiGrad: grad needs ${offset + P} entries, has ${grad.length}`);
-    const res = this.logPsi(x);
+    // One pass over the images: each term's log psi comes with its gradient (row s of gradT).
+    for (let s = 0; s < this.ops.length; s++) {
+      const r = this.inner.logPsiGrad(this.transformed(x, s), this.gradT, s * P);
+      this.la[s] = r.logAbs;
+      this.sg[s] = this.fermions ? r.sign * this.fermionSign(x, s) : r.sign;
+    }
+    const res = this.combine();
     grad.fill(0, offset, offset + P);
     for (let s = 0; s < this.ops.length; s++) {
       // Weight psi(g x) / psi_sym(x), signed.
       const w = this.sg[s] * res.sign * Math.exp(this.la[s] - res.logAbs);
       if (w === 0) continue;
-      this.inner.logPsiGrad(this.transformed(x, s), this.gradT, 0);
-      for (let k = 0; k < P; k++) grad[offset + k] += w * this.gradT[k];
+      for (let k = 0; k < P; k++) grad[offset + k] += w * this.gradT[s * P + k];
     }
     return res;
   }

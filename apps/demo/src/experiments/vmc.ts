@@ -4,7 +4,7 @@
  * machine), compared with exact diagonalization when the sector is small.
  */
 import {
-  CNN, CNN_DEEP, CNN_SHALLOW, exactGroundEnergy, ExchangeRule, MarshallSign, MAX_ED_DIM, Memoized, MEMOIZED_DENSE_LIMIT, MetropolisSampler, RBM,
+  CNN, CNN_DEEP, CNN_SHALLOW, exactGroundEnergy, ExchangeRule, MarshallSign, MAX_ED_DIM, Memoized, MEMOIZED_DENSE_LIMIT, MEMOIZED_GRADIENT_LIMIT, MetropolisSampler, RBM,
   sectorSize, Sgd, SlaterJastrow, Symmetrized, cnnSymmetries, VmcDriver, type WaveFunction,
 } from '@proj/vmc';
 import { Rng } from '@proj/core';
@@ -72,7 +72,7 @@ export function buildAnsatz(name: string, problem: Problem, rng: Rng, symmetry: 
   const size = sectorSize(op.hilbert);
   if (size > MEMOIZED_DENSE_LIMIT) return new Symmetrized(signed, op.hilbert, lattice, ops);
   // Gradients of the images g x too, when the table fits (the shallow CNN on 4x4: 35 MB).
-  const gradients = size * net.numParams <= 2 ** 25;
+  const gradients = size * net.numParams <= MEMOIZED_GRADIENT_LIMIT;
   return new Memoized(new Symmetrized(new Memoized(signed, op.hilbert, { gradients }), op.hilbert, lattice, ops), op.hilbert);
 }
 

@@ -4,7 +4,7 @@
  * Typed structurally so the kernels also serve backends that copy the cpu
  * backend's storage (tfjs-backend-cpu's own kernels rely on the same two members).
  */
-import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import type { DataType, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { RecyclingBackend } from './output.js';
 
 /** Plus the methods through which output arrays are recycled (see output.ts). */
@@ -23,3 +23,20 @@ export function float32Values(backend: CpuLikeBackend, t: TensorInfo): Float32Ar
   return values instanceof Float32Array ? values : null;
 }
 
+/**
+ * A unary kernel: runs `compute` on a float32 input's values (with the
+ * kernel's attrs and the backend, for recyclable outputs) and wraps the
+ * result in the input's shape; other inputs go to `stock`.
+ */
+export function float32UnaryKernel(
+  stock: KernelFunc,
+  compute: (x: Float32Array, attrs: unknown, backend: CpuLikeBackend) => Float32Array,
+): KernelFunc {
+  return (args) => {
+    const backend = args.backend as CpuLikeBackend;
+    const { x } = args.inputs as { x: TensorInfo };
+    const values = float32Values(backend, x);
+    if (!values) return stock(args);
+    return backend.makeTensorInfo(x.shape, 'float32', compute(values, args.attrs, backend));
+  };
+}

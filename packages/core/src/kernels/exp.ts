@@ -4,17 +4,13 @@
  * shared loop that calls the op as a function per element; this loop calls
  * Math.exp directly. Results equal stock's; other dtypes go to stock.
  */
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { float32Values, type CpuLikeBackend } from './cpu_data.js';
+import type { KernelFunc } from '@tensorflow/tfjs-core';
+import { float32UnaryKernel } from './cpu_data.js';
 
 export function expKernel(stock: KernelFunc): KernelFunc {
-  return (args) => {
-    const backend = args.backend as CpuLikeBackend;
-    const { x } = args.inputs as { x: TensorInfo };
-    const values = float32Values(backend, x);
-    if (!values) return stock(args);
-    const y = new Float32Array(values.length);
-    for (let i = 0; i < values.length; i++) y[i] = Math.exp(values[i]);
-    return backend.makeTensorInfo(x.shape, 'float32', y);
-  };
+  return float32UnaryKernel(stock, (x) => {
+    const y = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i++) y[i] = Math.exp(x[i]);
+    return y;
+  });
 }

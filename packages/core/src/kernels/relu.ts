@@ -8,25 +8,14 @@
  * choose without branching on the sign; results equal stock's (NaN stays NaN).
  * With the native provider, large inputs run its vectorized, threaded loops.
  */
-import type { KernelFunc, StepAttrs, TensorInfo } from '@tensorflow/tfjs-core';
-import { float32Values, type CpuLikeBackend } from './cpu_data.js';
+import type { KernelFunc, StepAttrs } from '@tensorflow/tfjs-core';
+import { float32UnaryKernel } from './cpu_data.js';
 import { activeNative, NATIVE_ELEMENTWISE_MIN } from './native.js';
 import { overwrittenOutput } from './output.js';
 
-/** Runs `compute` on a float32 input's values and wraps the result; other inputs go to `stock`. */
-function float32Unary(stock: KernelFunc, compute: (x: Float32Array, attrs: unknown, backend: CpuLikeBackend) => Float32Array): KernelFunc {
-  return (args) => {
-    const backend = args.backend as CpuLikeBackend;
-    const { x } = args.inputs as { x: TensorInfo };
-    const values = float32Values(backend, x);
-    if (!values) return stock(args);
-    return backend.makeTensorInfo(x.shape, 'float32', compute(values, args.attrs, backend));
-  };
-}
-
 /** y = max(0, x), computed on the float32 bit patterns. */
 export function reluKernel(stock: KernelFunc): KernelFunc {
-  return float32Unary(stock, (x, _attrs, backend) => {
+  return float32UnaryKernel(stock, (x, _attrs, backend) => {
     const native = activeNative();
     if (native && x.length >= NATIVE_ELEMENTWISE_MIN) {
       const out = overwrittenOutput(backend, x.length);
@@ -49,7 +38,7 @@ export function reluKernel(stock: KernelFunc): KernelFunc {
 
 /** y = 1 where x > 0, alpha where x <= 0, NaN where x is NaN. */
 export function stepKernel(stock: KernelFunc): KernelFunc {
-  return float32Unary(stock, (x, attrs, backend) => {
+  return float32UnaryKernel(stock, (x, attrs, backend) => {
     const { alpha } = attrs as StepAttrs;
     const native = activeNative();
     if (native && x.length >= NATIVE_ELEMENTWISE_MIN && typeof alpha === 'number') {

@@ -6,8 +6,8 @@
  * large arrays run its vectorized, threaded loops. Results equal stock's:
  * sqrt and a float32 product are correctly rounded either way.
  */
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { float32Values, type CpuLikeBackend } from './cpu_data.js';
+import type { KernelFunc } from '@tensorflow/tfjs-core';
+import { float32UnaryKernel } from './cpu_data.js';
 import { activeNative, NATIVE_ELEMENTWISE_MIN } from './native.js';
 import { overwrittenOutput } from './output.js';
 
@@ -16,26 +16,23 @@ type Op = 'sqrt' | 'square';
 const NATIVE_OP = { sqrt: 0, square: 1 } as const;
 
 function unaryKernel(op: Op): (stock: KernelFunc) => KernelFunc {
-  return (stock) => (args) => {
-    const backend = args.backend as CpuLikeBackend;
-    const { x } = args.inputs as { x: TensorInfo };
-    const values = float32Values(backend, x);
-    if (!values) return stock(args);
-    const native = activeNative();
-    if (native && values.length >= NATIVE_ELEMENTWISE_MIN) {
-      const out = overwrittenOutput(backend, values.length);
-      native.unary(NATIVE_OP[op], values, out);
-      return backend.makeTensorInfo(x.shape, 'float32', out);
-    }
-    const y = new Float32Array(values.length);
-    if (op === 'sqrt') for (let i = 0; i < values.length; i++) y[i] = Math.sqrt(values[i]);
-    else
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        y[i] = v * v;
+  return (stock) =>
+    float32UnaryKernel(stock, (x, _attrs, backend) => {
+      const native = activeNative();
+      if (native && x.length >= NATIVE_ELEMENTWISE_MIN) {
+        const out = overwrittenOutput(backend, x.length);
+        native.unary(NATIVE_OP[op], x, out);
+        return out;
       }
-    return backend.makeTensorInfo(x.shape, 'float32', y);
-  };
+      const y = new Float32Array(x.length);
+      if (op === 'sqrt') for (let i = 0; i < x.length; i++) y[i] = Math.sqrt(x[i]);
+      else
+        for (let i = 0; i < x.length; i++) {
+          const v = x[i];
+          y[i] = v * v;
+        }
+      return y;
+    });
 }
 
 export const sqrtKernel = unaryKernel('sqrt');
