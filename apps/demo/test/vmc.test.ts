@@ -33,6 +33,14 @@ describe('vmc experiments', () => {
     expect(r.notes?.join(' ')).toMatch(/32 symmetry operations/);
   });
 
+  it('vmc measures rel_error_reference against the published energy, which on 4x4 agrees with ED', async () => {
+    const r = await runVmc(ctx({ model: 'j1j2', lattice: '4x4', j2: '0.5', iters: '1', samples: '16', symmetry: 'translations' }), VMC_QUICK);
+    expect(r.metrics.reference_energy_per_site).toBe(-0.52862);
+    expect(r.metrics.rel_error_reference).toBeCloseTo(Math.abs(r.metrics.energy_per_site + 0.52862) / 0.52862, 12);
+    expect(Math.abs(r.metrics.rel_error_reference - r.metrics.rel_error)).toBeLessThan(1e-5);
+    expect(r.notes?.join(' ')).toMatch(/Schulz, Ziman & Poilblanc/);
+  });
+
   it('rejects a malformed lattice and too many holes as usage errors', () => {
     expect(() => problemFromOptions({ lattice: '4by4' })).toThrow(/--lattice: expected "L1xL2"/);
     expect(() => problemFromOptions({ model: 'tj', lattice: '2x2', holes: '5' })).toThrow(/--holes must be at most/);

@@ -19,6 +19,8 @@ export { lanczosLowest, tridiagonalLowest } from './lanczos.js';
 export type { LanczosOptions, LanczosResult } from './lanczos.js';
 export { exactGroundEnergy, sparseHamiltonian, sparseMatVec, MAX_ED_DIM } from './ed.js';
 export type { SparseHamiltonian, GroundStateEnergy } from './ed.js';
+export { PUBLISHED_J1J2_ENERGIES, publishedJ1J2Energy } from './published.js';
+export type { PublishedEnergy } from './published.js';
 export { inputChannels, encodeInput, WaveFunctionWrapper } from './model.js';
 export type { WaveFunction, LogPsi } from './model.js';
 export { CNN, CNN_SHALLOW, CNN_DEEP } from './cnn.js';

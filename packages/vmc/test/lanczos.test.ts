@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exactGroundEnergy, J1J2Heisenberg, lanczosLowest, squareLattice, TJModel, tridiagonalLowest } from '../src/index.js';
+import { exactGroundEnergy, J1J2Heisenberg, lanczosLowest, publishedJ1J2Energy, squareLattice, TJModel, tridiagonalLowest } from '../src/index.js';
 import { denseHamiltonian, jacobiEigen } from './dense.js';
 
 describe('Lanczos', () => {
@@ -47,6 +47,17 @@ describe('exact diagonalization of 4x4 tori', () => {
   it('J1-J2, J2 = 0.5: E/N = -0.528620 (Schulz, Ziman & Poilblanc 1996)', () => {
     const r = exactGroundEnergy(new J1J2Heisenberg(squareLattice(4, 4), { j2: 0.5 }));
     expect(r.energy / 16).toBeCloseTo(-0.52862, 5);
+  });
+
+  it('the published-energy table agrees with Lanczos on 4x4 and answers only square tori', () => {
+    for (const j2 of [0, 0.5]) {
+      const ed = exactGroundEnergy(new J1J2Heisenberg(squareLattice(4, 4), { j2 })).energy / 16;
+      expect(publishedJ1J2Energy(4, 4, j2)?.energyPerSite).toBeCloseTo(ed, 5);
+    }
+    expect(publishedJ1J2Energy(6, 6, 0.5)?.energyPerSite).toBe(-0.50381);
+    expect(publishedJ1J2Energy(10, 10, 0)?.method).toBe('QMC');
+    expect(publishedJ1J2Energy(4, 6, 0)).toBeUndefined();
+    expect(publishedJ1J2Energy(8, 8, 0.5)).toBeUndefined();
   });
 
   // ~5 s alone but ~1 min on the shared CI machine, where blocking a vitest

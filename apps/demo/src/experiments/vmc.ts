@@ -4,8 +4,8 @@
  * machine), compared with exact diagonalization when the sector is small.
  */
 import {
-  CNN, CNN_DEEP, CNN_SHALLOW, exactGroundEnergy, ExchangeRule, MarshallSign, MAX_ED_DIM, Memoized, MEMOIZED_DENSE_LIMIT, MEMOIZED_GRADIENT_LIMIT, MetropolisSampler, RBM,
-  sectorSize, Sgd, SlaterJastrow, Symmetrized, cnnSymmetries, VmcDriver, type WaveFunction,
+  CNN, CNN_DEEP, CNN_SHALLOW, exactGroundEnergy, ExchangeRule, J1J2Heisenberg, MarshallSign, MAX_ED_DIM, Memoized, MEMOIZED_DENSE_LIMIT, MEMOIZED_GRADIENT_LIMIT, MetropolisSampler,
+  publishedJ1J2Energy, RBM, sectorSize, Sgd, SlaterJastrow, Symmetrized, cnnSymmetries, VmcDriver, type WaveFunction,
 } from '@proj/vmc';
 import { Rng } from '@proj/core';
 import type { CurvePoint, Experiment, ExperimentContext, ExperimentResult } from '../experiment.js';
@@ -116,6 +116,14 @@ export async function runVmc(ctx: ExperimentContext, base: VmcRunConfig): Promis
     metrics.rel_error = Math.abs(ev.energy - exact) / Math.abs(exact);
     metrics.exact_energy_per_site = exact / n;
   }
+  // Beyond ED (6x6 and up), the published ED or QMC energy is the reference.
+  const published = op instanceof J1J2Heisenberg && op.j1 === 1 && problem.lattice.pbc
+    ? publishedJ1J2Energy(problem.lattice.L1, problem.lattice.L2, op.j2)
+    : undefined;
+  if (published) {
+    metrics.reference_energy_per_site = published.energyPerSite;
+    metrics.rel_error_reference = Math.abs(ev.energy / n - published.energyPerSite) / Math.abs(published.energyPerSite);
+  }
   Object.assign(metrics, {
     tau_corr: ev.tauCorr,
     acceptance: last.acceptance,
@@ -131,6 +139,7 @@ export async function runVmc(ctx: ExperimentContext, base: VmcRunConfig): Promis
     notes: [
       `${label}; ${ansatz} (${model.numParams} parameters) ${model instanceof SlaterJastrow ? `as the Jastrow factor of a projected ${model.form} determinant (fermion signs)` : 'times the Marshall sign prior'}${symmetrized ? `, summed over ${symmetrized.ops.length} symmetry operations (${symmetry === 'full' ? 'translations x C4v x spin flip, modulo the shifts by two sites the CNN respects' : 'the translations the 2x2 pooling breaks'})${model instanceof Memoized ? ', log psi memoized by configuration within each iteration' : ''}` : ''}.`,
       `SR (absolute shift ${cfg.diagShift}) + SGD lr ${cfg.learningRate}; ${driver.samples} samples per iteration from ${sampler.chains} Metropolis chains with exchange moves, ${sampler.sweepSize} proposals per sample.`,
+      ...(published ? [`Reference: E/N = ${published.energyPerSite} (${published.method}, ${published.source}); rel_error_reference is measured against it.`] : []),
       `Final estimate from ${cfg.samples * cfg.evalFactor} fresh samples at the trained parameters; energy_error is the error of the mean per site (autocorrelation-corrected), variance that of E_loc (total energy units).`,
     ],
   };
