@@ -101,7 +101,7 @@ describe('self-supervised depth', () => {
     });
   });
 
-  it('pixels that reproject out of view fall back to the un-warped error; coarse scales average in', () => {
+  it('pixels that reproject out of view fall back to the un-warped error (auto-masking; without it they cost 10); coarse scales average in', () => {
     const depth = depthNet({ seed: 1, width: 4, levels: 2, minDepth: 1, maxDepth: 10 });
     // A camera moved 100 units sideways: every pixel lands outside the source frame.
     const away = { scope: 'away', variables: {}, prunable: [], apply: (x: tf.Tensor) => tf.tile(tf.tensor2d([[0, 0, 0, 100, 0, 0]]), [x.shape[0]!, 1]) };
@@ -118,6 +118,9 @@ describe('self-supervised depth', () => {
       return [l.dataSync()[0]!, e.dataSync()[0]!];
     });
     expect(loss).toBeCloseTo(expected, 6);
+    // Without auto-masking only the warped sources compete, and every pixel is out of view: the loss is the out-of-view error, 10.
+    const unmasked = tf.tidy(() => selfSupervisedDepthLoss(depth, away, frames, { focal: 2, smoothness: 0, scales: 2, autoMask: false }).dataSync()[0]!);
+    expect(unmasked).toBeCloseTo(10, 5);
     expect(() => selfSupervisedDepthLoss(depth, away, frames, { focal: 2, scales: 5 })).toThrow(/scales must be an integer >= 1 that halves \[8, 8\]/);
     tf.dispose(Object.values(frames));
     disposeNetwork(depth);

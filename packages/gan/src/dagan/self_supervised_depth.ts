@@ -122,6 +122,11 @@ export interface DepthLossOptions {
    * Default 1.
    */
   scales?: number;
+  /**
+   * Auto-masking (monodepth2's default; its --disable_automasking turns it
+   * off): the un-warped sources join the per-pixel minimum. Default true.
+   */
+  autoMask?: boolean;
 }
 
 /**
@@ -169,7 +174,7 @@ export function selfSupervisedDepthLoss(
       const { target: t, sources: srcs } = images;
       const errors = srcs.map((source, i) => outOfView(photometricError(gridSample(source, grids[i]!), t, options.alpha), grids[i]!));
       // Auto-masking: where an un-warped source already matches (static pixels), the minimum takes that and no depth gradient flows.
-      for (const source of srcs) errors.push(photometricError(source, t, options.alpha));
+      if (options.autoMask ?? true) for (const source of srcs) errors.push(photometricError(source, t, options.alpha));
       photometric = tf.add(photometric, tf.div(tf.mean(errors.reduce((a, b) => tf.minimum(a, b))), scales));
     }
     return tf.add(photometric, tf.mul(smoothnessLoss(disp, target), options.smoothness ?? 1e-3)) as tf.Scalar;
