@@ -27,6 +27,25 @@ describe('core-mnist', () => {
     expect(weights(4)[0]).not.toEqual(weights(5)[0]);
   });
 
+  it('builds the batch-norm variant as conv (no bias) > batch norm > relu, with logits of the right shape and no leak', () => {
+    const before = tf.memory().numTensors;
+    const m = buildMnistCnn({ filters: [4, 8], hidden: 0, batchNorm: true }, new Rng(3));
+    expect(m.layers.map((l) => l.getClassName())).toEqual([
+      'Conv2D', 'BatchNormalization', 'ReLU', 'Conv2D', 'BatchNormalization', 'ReLU', 'Flatten', 'Dense',
+    ]);
+    expect(m.layers[0].getWeights()).toHaveLength(1);
+    const logits = tf.tidy(() => {
+      const x = tf.randomUniform([5, 28, 28, 1], 0, 1, 'float32', 1);
+      // Training mode normalizes by the batch: each channel of the first block has mean ~0 before relu.
+      const normed = m.layers[1].apply(m.layers[0].apply(x), { training: true }) as tf.Tensor;
+      expect(Math.abs(tf.mean(normed).dataSync()[0])).toBeLessThan(1e-4);
+      return (m.apply(x, { training: true }) as tf.Tensor).shape;
+    });
+    expect(logits).toEqual([5, 10]);
+    m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('learns digits well above chance in a drastically reduced run, without leaking tensors', async () => {
     const before = tf.memory().numTensors;
     const logs: string[] = [];

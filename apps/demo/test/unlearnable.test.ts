@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 
 describe('unlearnable', () => {
-  it.skipIf(!present)('runs the quick grid at a tiny size and reports acc_<noise>_<trainer>, without leaking tensors', async () => {
+  it.skipIf(!present).each([false, true])('runs the quick grid at a tiny size (batch norm: %s) and reports acc_<noise>_<trainer>, without leaking tensors', async (batchNorm) => {
     const before = tf.memory().numTensors;
     const logs: string[] = [];
     const q = UNLEARNABLE_QUICK;
@@ -20,6 +20,7 @@ describe('unlearnable', () => {
       { quick: true, seed: 0, reporter: silentProgress, log: (m) => logs.push(m), options: {} },
       {
         ...q,
+        batchNorm,
         trainSize: 128,
         testSize: 100,
         trainer: { ...q.trainer, epochs: 1 },

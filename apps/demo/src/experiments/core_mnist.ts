@@ -71,23 +71,29 @@ export const CORE_MNIST_FULL: CoreMnistConfig = {
  * net of Springenberg et al. 2015): each conv runs on a quarter of the
  * positions and there is no pooling gradient, whose stock cpu kernel once cost
  * more than both convolutions' gradients together.
+ * With `batchNorm`, each conv is conv (no bias) > batch norm > relu, the
+ * block of ResNets; momentum 0.9 and epsilon 1e-5 are PyTorch's defaults
+ * (its momentum 0.1 weighs the new batch, Keras's 0.9 the running value).
  */
-export function buildMnistCnn(cfg: Pick<CoreMnistConfig, 'filters' | 'hidden'>, rng: Rng): tf.Sequential {
+export function buildMnistCnn(cfg: Pick<CoreMnistConfig, 'filters' | 'hidden'> & { batchNorm?: boolean }, rng: Rng): tf.Sequential {
   const init = () => tf.initializers.glorotUniform({ seed: rng.tfSeed() });
-  const conv = (filters: number, first: boolean) =>
-    tf.layers.conv2d({
+  const conv = (filters: number, first: boolean): tf.layers.Layer[] => {
+    const layer = tf.layers.conv2d({
       ...(first ? { inputShape: [28, 28, 1] } : {}),
       filters,
       kernelSize: 5,
       strides: 2,
       padding: 'same',
-      activation: 'relu',
+      useBias: !cfg.batchNorm,
+      activation: cfg.batchNorm ? 'linear' : 'relu',
       kernelInitializer: init(),
     });
+    return cfg.batchNorm ? [layer, tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }), tf.layers.reLU()] : [layer];
+  };
   return tf.sequential({
     layers: [
-      conv(cfg.filters[0], true),
-      conv(cfg.filters[1], false),
+      ...conv(cfg.filters[0], true),
+      ...conv(cfg.filters[1], false),
       tf.layers.flatten(),
       ...(cfg.hidden > 0 ? [tf.layers.dense({ units: cfg.hidden, activation: 'relu', kernelInitializer: init() })] : []),
       tf.layers.dense({ units: 10, kernelInitializer: init() }),
