@@ -128,8 +128,8 @@ describe('self-supervised depth', () => {
 
   it('poseNet scales its outputs by outputScale (monodepth2: 0.01)', () => {
     const pair = tf.randomUniform([2, 16, 16, 6], 0, 1, 'float32', 5);
-    const a = poseNet({ seed: 2, width: 4, levels: 2 });
-    const b = poseNet({ seed: 2, width: 4, levels: 2, outputScale: 0.1 });
+    const a = poseNet({ seed: 2, channels: [4, 8] });
+    const b = poseNet({ seed: 2, channels: [4, 8], outputScale: 0.1 });
     const [ya, yb] = [a.apply(pair), b.apply(pair)];
     close(yb.dataSync(), Array.from(ya.dataSync(), (v) => v * 10), 5);
     tf.dispose([pair, ya, yb]);
@@ -137,11 +137,31 @@ describe('self-supervised depth', () => {
     disposeNetwork(b);
   });
 
+  it('depth and pose networks centre their inputs as monodepth2 does, (x - 0.45) / 0.225: mid-grey frames are the zero input', () => {
+    // At init every bias is 0, so a zero input gives zero activations: disparity sigmoid(0) = 0.5 and zero motion.
+    const depth = depthNet({ seed: 1, width: 4, levels: 2 });
+    const pose = poseNet({ seed: 2, channels: [4, 8] });
+    const grey = tf.fill([1, 16, 16, 3], 0.45) as tf.Tensor4D;
+    const [disp, motion, motionBlack] = tf.tidy(() => [
+      depth.apply(grey).dataSync(),
+      pose.apply(tf.concat([grey, grey], 3)).dataSync(),
+      pose.apply(tf.zeros([1, 16, 16, 6])).dataSync(),
+    ]);
+    close(disp, new Array(256).fill(0.5), 6);
+    close(motion, new Array(6).fill(0), 7);
+    // Black frames are not the zero input after centring: the network responds.
+    expect(Math.max(...Array.from(motionBlack, Math.abs))).toBeGreaterThan(1e-4);
+    expect(() => poseNet({ seed: 2, channels: [4, 0] })).toThrow(/channels must be positive integers, got \[4, 0\]/);
+    grey.dispose();
+    disposeNetwork(depth);
+    disposeNetwork(pose);
+  });
+
   it('trains depth and pose on frame triplets: the loss falls, no tensor leak', () => {
     const v = syntheticTalkingHeads({ videos: 3, frames: 4, size: 16, seed: 1 });
     const clips = v.rgb.map((rgb) => ({ frames: 4, rgb }));
     const depth = depthNet({ seed: 1, width: 4, levels: 2, minDepth: 0.5, maxDepth: 20 });
-    const pose = poseNet({ seed: 2, width: 4, levels: 2 });
+    const pose = poseNet({ seed: 2, channels: [4, 8] });
     const before = tf.memory().numTensors;
     const losses = trainSelfSupervisedDepth(depth, pose, clips, 16, { steps: 20, batchSize: 4, learningRate: 3e-3, focal: 2, seed: 3 });
     expect(tf.memory().numTensors).toBe(before);

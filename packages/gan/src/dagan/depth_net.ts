@@ -7,7 +7,10 @@ import { convLayer, hourglass } from './conv_blocks.js';
  * in the official code; here a small U-Net): RGB in [0, 1] -> disparity
  * sigmoid in (0, 1), which DaGAN feeds to the keypoint detector and the
  * generator as the depth map. Depth is 1 / (minDisp + (maxDisp - minDisp) sigmoid),
- * monodepth2's disp_to_depth.
+ * monodepth2's disp_to_depth. Inputs are centred as monodepth2's encoder
+ * centres them, (rgb - 0.45) / 0.225: without batch norm, raw [0, 1] inputs
+ * leave every first-layer unit dominated by the mean brightness, and depth
+ * learned from video far more slowly (measured in packages/gan/README.md).
  */
 export interface DepthNetwork extends Network {
   /** [n, h, w, 3] -> disparity sigmoid [n, h, w, 1] (near = large). */
@@ -27,6 +30,11 @@ export interface DepthNetOptions {
   seed: number | Rng;
 }
 
+/** monodepth2's input normalization, (x - 0.45) / 0.225, for images in [0, 1]. */
+export function centreImages(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.div(tf.sub(x, 0.45), 0.225);
+}
+
 export function depthNet(options: DepthNetOptions): DepthNetwork {
   const width = options.width ?? 8;
   const levels = options.levels ?? 3;
@@ -43,7 +51,7 @@ export function depthNet(options: DepthNetOptions): DepthNetwork {
     prunable: f.prunable,
     apply: (rgb) => {
       if (rgb.rank !== 4 || rgb.shape[3] !== 3) throw new Error(`depthNet: input must be RGB [n, h, w, 3], got [${rgb.shape.join(', ')}]`);
-      return tf.tidy(() => tf.sigmoid(head(body.apply([rgb as tf.Tensor4D]))) as tf.Tensor4D);
+      return tf.tidy(() => tf.sigmoid(head(body.apply([centreImages(rgb as tf.Tensor4D)]))) as tf.Tensor4D);
     },
     toDepth: (disparity) => tf.tidy(() => tf.div(1, tf.add(minDisp, tf.mul(maxDisp - minDisp, disparity))) as tf.Tensor4D),
   };

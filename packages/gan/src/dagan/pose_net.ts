@@ -1,18 +1,24 @@
 import { Rng, tf, toRng } from '@proj/core';
 import { ParameterFactory, type Network } from '../network.js';
 import { convLayer } from './conv_blocks.js';
+import { centreImages } from './depth_net.js';
 
 /**
  * monodepth2's pose network, which DaGAN trains with its depth network: a
  * frame pair (target, source) concatenated on channels -> the 6-DoF motion
  * from target to source camera, axis-angle rotation then translation, [n, 6].
- * Outputs are scaled by `outputScale` (monodepth2's PoseDecoder: 0.01).
+ * The architecture is monodepth2's PoseCNN (the SfMLearner pose net, its
+ * option for training without ImageNet weights): stride-2 convs with 7x7,
+ * 5x5, then 3x3 kernels, a 1x1 conv to 6 outputs averaged over positions,
+ * times `outputScale`. The large first kernels let the first layers compare
+ * the two frames over the several pixels a head moves between frames.
  */
 export interface PoseNetOptions {
-  /** Channels of the first conv; doubles per stride-2 conv. Default 8. */
-  width?: number;
-  /** Stride-2 convs before the global average; default 4 (64 -> 4 pixels). */
-  levels?: number;
+  /**
+   * Channels of the stride-2 convs; monodepth2's PoseCNN: 16, 32, 64, 128,
+   * 256, 256, 256. Default [16, 32, 64, 128, 128] (64x64 frames -> 2x2).
+   */
+  channels?: readonly number[];
   /**
    * Factor on the outputs; monodepth2: 0.01, so training starts near the
    * identity motion. Motions between frames much larger than KITTI's in
@@ -22,13 +28,22 @@ export interface PoseNetOptions {
   seed: number | Rng;
 }
 
+/** Kernel size of PoseCNN's conv `i`. */
+const kernelSize = (i: number) => (i === 0 ? 7 : i === 1 ? 5 : 3);
+
 export function poseNet(options: PoseNetOptions): Network & { apply(pair: tf.Tensor): tf.Tensor2D } {
-  const width = options.width ?? 8;
-  const levels = options.levels ?? 4;
+  const channels = options.channels ?? [16, 32, 64, 128, 128];
+  if (channels.length === 0 || channels.some((c) => !(Number.isInteger(c) && c > 0))) {
+    throw new Error(`poseNet: channels must be positive integers, got [${channels.join(', ')}]`);
+  }
   const outputScale = options.outputScale ?? 0.01;
   const f = new ParameterFactory('pose', toRng(options.seed), 'he');
-  const convs = Array.from({ length: levels }, (_, i) => convLayer(f, `conv${i}`, 3, [i === 0 ? 6 : width * 2 ** (i - 1)], width * 2 ** i, 2));
-  const out = convLayer(f, 'pose', 1, [width * 2 ** (levels - 1)], 6, 1, false);
+  const convs = channels.map((c, i) => convLayer(f, `conv${i}`, kernelSize(i), [i === 0 ? 6 : channels[i - 1]!], c, 2));
+  // The output layer starts at a tenth of He's scale: small first motions (the role of monodepth2's 0.01),
+  // without which the centred inputs' larger activations sent early motions out of view, where no gradient flows.
+  const out = convLayer(f, 'pose', 1, [channels[channels.length - 1]!], 6, 1, false);
+  const outKernel = f.variables[`${f.scope}/pose/part0/kernel`]!;
+  tf.tidy(() => outKernel.assign(tf.mul(outKernel, 0.1)));
   return {
     scope: f.scope,
     variables: f.variables,
@@ -36,7 +51,7 @@ export function poseNet(options: PoseNetOptions): Network & { apply(pair: tf.Ten
     apply: (pair) => {
       if (pair.rank !== 4 || pair.shape[3] !== 6) throw new Error(`poseNet: input must be a frame pair [n, h, w, 6], got [${pair.shape.join(', ')}]`);
       return tf.tidy(() => {
-        let h = pair as tf.Tensor4D;
+        let h = centreImages(pair as tf.Tensor4D);
         for (const c of convs) h = c([h]);
         return tf.mul(tf.mean(out([h]), [1, 2]), outputScale) as tf.Tensor2D;
       });
