@@ -33,6 +33,7 @@ import {
   syntheticTalkingHeads,
   trainFeatureExtractor,
   trainSelfSupervisedDepth,
+  upsampleNearest2x,
 } from '../src/index.js';
 
 beforeAll(async () => {
@@ -253,6 +254,53 @@ describe('DaGAN model', () => {
       model.dispose();
     }
     disposeNetwork(depth);
+    disposeNetwork(extractor);
+  }, 60_000);
+
+  it('nearest 2x upsampling copies each pixel to a 2x2 block; its gradient sums each block (FOMM UpBlock2d)', () => {
+    tf.tidy(() => {
+      const x = tf.tensor4d([1, 2, 3, 4, 10, 20, 30, 40], [1, 2, 2, 2]);
+      const y = upsampleNearest2x(x);
+      expect(y.shape).toEqual([1, 4, 4, 2]);
+      // Channel 0 of the 4x4 output, row by row.
+      close(tf.reshape(tf.slice(y, [0, 0, 0, 0], [1, 4, 4, 1]), [16]).dataSync(), [1, 1, 3, 3, 1, 1, 3, 3, 10, 10, 30, 30, 10, 10, 30, 30]);
+      // d/dx sum(w * up(x)) with w = position index 0..15 (channel 0): block sums 0+1+4+5 = 10, 2+3+6+7 = 18, 8+9+12+13 = 42, 10+11+14+15 = 50.
+      const w = tf.reshape(tf.stack([tf.range(0, 16), tf.zeros([16])], 1), [1, 4, 4, 2]);
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(upsampleNearest2x(t as tf.Tensor4D), w)))(x);
+      close(g.dataSync(), [10, 0, 18, 0, 42, 0, 50, 0]);
+    });
+  });
+
+  it('with adversarialStart the first steps leave the discriminator alone and report no adversarial loss', () => {
+    const v = syntheticTalkingHeads({ videos: 2, frames: 3, size: 16, seed: 1 });
+    const clips = v.rgb.map((rgb) => ({ frames: 3, rgb }));
+    const { extractor } = trainFeatureExtractor(clips, 16, { steps: 2, batchSize: 2, width: 4, seed: 2 });
+    const model = new DaganModel(
+      { useDepth: false, numKp: 3, generatorWidth: 4, keypointWidth: 4, motionWidth: 4, discriminatorWidth: 4, discriminatorScales: [1], pyramidLevels: 2, sigmaAffine: 0.05, learningRate: 1e-3, weights: DAGAN_LOSS_WEIGHTS, upsampling: 'nearest', adversarialStart: 2, seed: 3 },
+      undefined,
+      extractor,
+    );
+    const rng = new Rng(4);
+    const dWeights = () => Object.values(model.discriminator.variables).flatMap((t) => Array.from(t.dataSync()));
+    const d0 = dWeights();
+    const step = () => {
+      const b = framePairs(clips, 16, 2, rng);
+      const l = model.trainStep(b.source, b.driving);
+      tf.dispose([b.source, b.driving]);
+      return l;
+    };
+    for (let i = 0; i < 2; i++) {
+      const l = step();
+      expect([l.generatorGan, l.featureMatching, l.discriminator]).toEqual([0, 0, 0]);
+      expect(l.perceptual).toBeGreaterThan(0);
+    }
+    expect(dWeights()).toEqual(d0);
+    const l = step();
+    expect(l.generatorGan).toBeGreaterThan(0);
+    expect(l.discriminator).toBeGreaterThan(0);
+    expect(dWeights()).not.toEqual(d0);
+    expect(model.steps).toBe(3);
+    model.dispose();
     disposeNetwork(extractor);
   }, 60_000);
 

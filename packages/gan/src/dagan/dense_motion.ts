@@ -1,6 +1,6 @@
 import { gridSample, tf } from '@proj/core';
 import type { ParameterFactory } from '../network.js';
-import { convLayer, hourglass } from './conv_blocks.js';
+import { convLayer, hourglass, type Upsampling } from './conv_blocks.js';
 import type { Keypoints } from './keypoint_detector.js';
 import { coordinateGrid, inverse2x2, joinXY, keypointGaussians } from './keypoints.js';
 
@@ -23,6 +23,8 @@ export interface DenseMotionOptions {
   levels?: number;
   /** Gaussian variance of the keypoint heatmaps; FOMM: 0.01. */
   variance?: number;
+  /** Up blocks of the hourglass (FOMM: nearest upsampling + conv); default `'transposed'`. */
+  upsampling?: Upsampling;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface DenseMotionOptions {
 export function denseMotionNetwork(f: ParameterFactory, name: string, options: DenseMotionOptions) {
   const { numKp: K, channels } = options;
   const variance = options.variance ?? 0.01;
-  const body = hourglass(f, `${name}/hg`, [K, K * channels, channels], options.width ?? 8, options.levels ?? 3);
+  const body = hourglass(f, `${name}/hg`, [K, K * channels, channels], options.width ?? 8, options.levels ?? 3, undefined, options.upsampling);
   const maskKp = convLayer(f, `${name}/mask_kp`, 3, body.outChannels, K, 1, false);
   const maskBg = convLayer(f, `${name}/mask_bg`, 3, body.outChannels, 1, 1, false);
   const occlusion = convLayer(f, `${name}/occlusion`, 3, body.outChannels, 1, 1, false);

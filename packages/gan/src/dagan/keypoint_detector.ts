@@ -1,6 +1,6 @@
 import { Rng, tf, toRng } from '@proj/core';
 import { ParameterFactory, type Network } from '../network.js';
-import { convLayer, hourglass } from './conv_blocks.js';
+import { convLayer, hourglass, type Upsampling } from './conv_blocks.js';
 import { coordinateGrid, joinXY } from './keypoints.js';
 import { softmaxOver } from './softmax.js';
 
@@ -22,6 +22,8 @@ export interface KeypointDetectorOptions {
   temperature?: number;
   /** Input downscaling by 2x2 average pools; FOMM/DaGAN detect on a 0.25x image (256 -> 64); default 1 (64 -> 32). */
   downscale?: number;
+  /** Up blocks of the hourglass (FOMM: nearest upsampling + conv); default `'transposed'`. */
+  upsampling?: Upsampling;
   seed: number | Rng;
 }
 
@@ -44,7 +46,7 @@ export function keypointDetector(options: KeypointDetectorOptions): KeypointDete
   const temperature = options.temperature ?? 0.1;
   const downscale = options.downscale ?? 1;
   const f = new ParameterFactory('kp', toRng(options.seed), 'he');
-  const body = hourglass(f, 'hg', [channels], options.width ?? 8, options.levels ?? 3);
+  const body = hourglass(f, 'hg', [channels], options.width ?? 8, options.levels ?? 3, undefined, options.upsampling);
   const heat = convLayer(f, 'heatmap', 3, body.outChannels, numKp, 1, false);
   const jacobian = convLayer(f, 'jacobian', 3, body.outChannels, 4 * numKp, 1, false);
   for (const [name, v] of Object.entries(f.variables)) {
