@@ -32,6 +32,7 @@ import {
   spearman,
   syntheticTalkingHeads,
   trainFeatureExtractor,
+  softmaxOver,
   trainSelfSupervisedDepth,
   upsampleNearest2x,
 } from '../src/index.js';
@@ -256,6 +257,19 @@ describe('DaGAN model', () => {
     disposeNetwork(depth);
     disposeNetwork(extractor);
   }, 60_000);
+
+  it('softmaxOver: values and its closed-form gradient y (dy - sum dy y) by hand', () => {
+    tf.tidy(() => {
+      // Over axis 1: [0, ln 3] -> [1/4, 3/4]; the second row is shifted by 100 (same softmax, no overflow).
+      const x = tf.tensor2d([0, Math.log(3), 100, 100 + Math.log(3)], [2, 2]);
+      close(softmaxOver(x, 1).dataSync(), [0.25, 0.75, 0.25, 0.75]);
+      // d/dx sum(w y) with w = [1, 0] per row: y_i (w_i - sum_j w_j y_j) = [0.25 * 0.75, 0.75 * -0.25].
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(softmaxOver(t, 1), tf.tensor2d([1, 0, 1, 0], [2, 2]))))(x);
+      close(g.dataSync(), [0.1875, -0.1875, 0.1875, -0.1875]);
+      // Over two axes (positions of a heatmap): uniform input, uniform output 1/4.
+      close(softmaxOver(tf.zeros([1, 2, 2, 1]), [1, 2]).dataSync(), [0.25, 0.25, 0.25, 0.25]);
+    });
+  });
 
   it('nearest 2x upsampling copies each pixel to a 2x2 block; its gradient sums each block (FOMM UpBlock2d)', () => {
     tf.tidy(() => {

@@ -45,21 +45,24 @@ export function upLayer(f: ParameterFactory, name: string, cins: readonly number
 }
 
 /**
- * Nearest-neighbour 2x upsampling [n, h, w, c] -> [n, 2h, 2w, c] as a
- * broadcast product with ones (F.interpolate(scale_factor=2) in FOMM's
- * UpBlock2d); its gradient is a plain sum over each 2x2 block.
+ * Nearest-neighbour 2x upsampling [n, h, w, c] -> [n, 2h, 2w, c]
+ * (F.interpolate(scale_factor=2) in FOMM's UpBlock2d), a broadcast product
+ * with ones. Its gradient, the sum over each 2x2 block, is computed as 4 x
+ * a 2x2 average pool: autograd's sum over the broadcast axes 2 and 4 of
+ * [n, h, 2, w, 2, c] transposes first and is slow on the CPU backend.
  */
-export function upsampleNearest2x(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [n, h, w, c] = x.shape;
-    return tf.reshape(tf.mul(tf.reshape(x, [n, h, 1, w, 1, c]), tf.ones([1, 1, 2, 1, 2, 1])), [n, 2 * h, 2 * w, c]) as tf.Tensor4D;
-  });
-}
+export const upsampleNearest2x = tf.customGrad(((x: tf.Tensor4D) => {
+  const [n, h, w, c] = x.shape;
+  return {
+    value: tf.tidy(() => tf.reshape(tf.mul(tf.reshape(x, [n, h, 1, w, 1, c]), tf.ones([1, 1, 2, 1, 2, 1])), [n, 2 * h, 2 * w, c])),
+    gradFunc: (dy: tf.Tensor) => tf.tidy(() => tf.mul(tf.avgPool(dy as tf.Tensor4D, 2, 2, 'valid'), 4)),
+  };
+}) as unknown as Parameters<typeof tf.customGrad<tf.Tensor>>[0]) as unknown as (x: tf.Tensor4D) => tf.Tensor4D;
 
 /** FOMM's UpBlock2d without batch norm: nearest 2x upsampling, then a 3x3 conv + ReLU over the concatenation of `parts`. */
 export function upConvLayer(f: ParameterFactory, name: string, cins: readonly number[], cout: number): Block {
   const conv = convLayer(f, name, 3, cins, cout);
-  return (parts) => conv(parts.map(upsampleNearest2x));
+  return (parts) => conv(parts.map((p) => upsampleNearest2x(p)));
 }
 
 /** How a decoder doubles resolution: a 4x4 stride-2 transposed conv, or FOMM's nearest upsampling + 3x3 conv. */

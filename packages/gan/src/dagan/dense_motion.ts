@@ -3,6 +3,7 @@ import type { ParameterFactory } from '../network.js';
 import { convLayer, hourglass, type Upsampling } from './conv_blocks.js';
 import type { Keypoints } from './keypoint_detector.js';
 import { coordinateGrid, inverse2x2, joinXY, keypointGaussians } from './keypoints.js';
+import { softmaxShift } from './softmax.js';
 
 /** FOMM's dense motion: a backward flow (a `gridSample` grid) from driving to source, the occlusion map and the soft masks. */
 export interface DenseMotion {
@@ -67,7 +68,7 @@ export function denseMotionNetwork(f: ParameterFactory, name: string, options: D
       // Softmax over the K keypoint motions and the background motion.
       const lk = maskKp(feat);
       const lb = maskBg(feat);
-      const top = tf.maximum(tf.max(lk, 3, true), lb);
+      const top = tf.maximum(softmaxShift(lk, 3), softmaxShift(lb, 3));
       const ek = tf.exp(tf.sub(lk, top));
       const eb = tf.exp(tf.sub(lb, top));
       const z = tf.add(tf.sum(ek, 3, true), eb);
