@@ -193,6 +193,17 @@ describe('keypoints and motion', () => {
     });
   });
 
+  it('heatmapInitScale 0: uniform heatmaps put every keypoint at the image centre', () => {
+    const det = keypointDetector({ numKp: 3, channels: 3, width: 4, heatmapInitScale: 0, seed: 1 });
+    tf.tidy(() => {
+      const kp = det.detect(tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 2) as tf.Tensor4D);
+      // Zero kernel and zero bias: equal logits, softmax 1/64 over the 8x8 grid, whose mean coordinate is 0.
+      close(kp.value.dataSync(), new Array(12).fill(0), 5);
+    });
+    expect(() => keypointDetector({ numKp: 3, channels: 3, heatmapInitScale: -1, seed: 1 })).toThrow(/heatmapInitScale/);
+    disposeNetwork(det);
+  });
+
   it('keypoint detector starts with identity Jacobians and keypoints inside the image', () => {
     const det = keypointDetector({ channels: 4, numKp: 5, width: 4, seed: 1 });
     tf.tidy(() => {
@@ -315,6 +326,17 @@ describe('DaGAN model', () => {
     expect(dWeights()).not.toEqual(d0);
     expect(model.steps).toBe(3);
     model.dispose();
+    // milestones: the learning rate drops x0.1 after 1 step and again after 2.
+    const decayed = new DaganModel({ ...model.config, adversarialStart: 0, milestones: [1, 2] }, undefined, extractor);
+    const rates = [decayed.learningRate];
+    for (let i = 0; i < 3; i++) {
+      const b = framePairs(clips, 16, 2, rng);
+      decayed.trainStep(b.source, b.driving);
+      tf.dispose([b.source, b.driving]);
+      rates.push(decayed.learningRate);
+    }
+    close(rates, [1e-3, 1e-3, 1e-4, 1e-5], 12);
+    decayed.dispose();
     disposeNetwork(extractor);
   }, 60_000);
 

@@ -1,4 +1,4 @@
-import { adam, Rng, tf, toRng } from '@proj/core';
+import { adam, type Adam, Rng, tf, toRng } from '@proj/core';
 import { discriminatorLoss, generatorLoss } from '../gan_losses.js';
 import { disposeNetwork } from '../network.js';
 import type { DepthNetwork } from './depth_net.js';
@@ -67,6 +67,14 @@ export interface DaganConfig {
    * left out and the discriminator is not trained (nor run).
    */
   adversarialStart?: number;
+  /** The keypoint detector's `heatmapInitScale` (default 1). */
+  heatmapInitScale?: number;
+  /**
+   * Generator steps after which all learning rates drop x0.1 (FOMM's
+   * MultiStepLR, gamma 0.1, at its epoch_milestones; none in DaGAN's vox
+   * config, the default).
+   */
+  milestones?: number[];
   seed: number | Rng;
 }
 
@@ -92,8 +100,8 @@ export class DaganModel {
   readonly keypoints: KeypointDetector;
   readonly generator: DaganGenerator;
   readonly discriminator: MultiScaleDiscriminator;
-  private readonly gOpt: tf.Optimizer;
-  private readonly dOpt: tf.Optimizer;
+  private readonly gOpt: Adam;
+  private readonly dOpt: Adam;
   private readonly rng: Rng;
   /** Generator steps taken so far. */
   steps = 0;
@@ -105,7 +113,14 @@ export class DaganModel {
   ) {
     if (config.useDepth && !depth) throw new Error('DaganModel: useDepth needs a trained depth network');
     this.rng = toRng(config.seed);
-    this.keypoints = keypointDetector({ numKp: config.numKp, channels: config.useDepth ? 4 : 3, width: config.keypointWidth, upsampling: config.upsampling, seed: this.rng.split() });
+    this.keypoints = keypointDetector({
+      numKp: config.numKp,
+      channels: config.useDepth ? 4 : 3,
+      width: config.keypointWidth,
+      upsampling: config.upsampling,
+      heatmapInitScale: config.heatmapInitScale,
+      seed: this.rng.split(),
+    });
     this.generator = daganGenerator({
       numKp: config.numKp,
       useDepth: config.useDepth,
@@ -117,6 +132,11 @@ export class DaganModel {
     this.discriminator = multiScaleDiscriminator({ numKp: config.numKp, width: config.discriminatorWidth, scales: config.discriminatorScales, seed: this.rng.split() });
     this.gOpt = adam(config.learningRate, { beta1: 0.5 });
     this.dOpt = adam(config.learningRate, { beta1: 0.5 });
+  }
+
+  /** The generator's (and keypoint detector's) current learning rate; the discriminator's is the same. */
+  get learningRate(): number {
+    return this.gOpt.learningRate;
   }
 
   /** The frozen depth network's disparity of frames [n, h, w, 3] (none without the depth path). */
@@ -151,6 +171,10 @@ export class DaganModel {
   trainStep(source: tf.Tensor4D, driving: tf.Tensor4D): DaganLosses {
     const w = this.config.weights;
     const adversarial = this.steps >= (this.config.adversarialStart ?? 0);
+    if (this.config.milestones?.includes(this.steps)) {
+      this.gOpt.learningRate *= 0.1;
+      this.dOpt.learningRate *= 0.1;
+    }
     this.steps++;
     const n = source.shape[0];
     const transform = new RandomAffine(n, this.config.sigmaAffine, this.rng);
