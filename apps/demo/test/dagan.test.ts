@@ -19,7 +19,7 @@ describe('dagan', () => {
       );
       expect(tf.memory().numTensors).toBe(before);
       expect(Object.keys(result.metrics)).toEqual([
-        'depth_corr', 'depth_corr_frame', 'ssim', 'psnr', 'akd', 'l1', 'ssim_nodepth', 'psnr_nodepth', 'akd_nodepth', 'l1_nodepth', 'ssim_copy_source', 'cpu_seconds',
+        'depth_corr', 'depth_corr_frame', 'ssim', 'psnr', 'akd', 'l1', 'ssim_nodepth', 'psnr_nodepth', 'akd_nodepth', 'l1_nodepth', 'ssim_copy_source', 'ssim_no_motion', 'ssim_nodepth_no_motion', 'cpu_seconds',
       ]);
       for (const v of Object.values(result.metrics)) expect(Number.isFinite(v)).toBe(true);
       const { side_by_side: grid, reenactment } = result.images!;

@@ -70,6 +70,8 @@ export { denseMotionNetwork } from './dagan/dense_motion.js';
 export type { DenseMotion, DenseMotionOptions } from './dagan/dense_motion.js';
 export { crossModalAttention } from './dagan/cross_modal_attention.js';
 export type { CrossModalAttention } from './dagan/cross_modal_attention.js';
+export { upsampleNearest2x } from './dagan/conv_blocks.js';
+export type { Upsampling } from './dagan/conv_blocks.js';
 export { daganGenerator } from './dagan/generator.js';
 export type { DaganGenerator, DaganGeneratorOptions, GeneratorOutput } from './dagan/generator.js';
 export { multiScaleDiscriminator } from './dagan/discriminator.js';

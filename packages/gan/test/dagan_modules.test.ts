@@ -32,7 +32,9 @@ import {
   spearman,
   syntheticTalkingHeads,
   trainFeatureExtractor,
+  softmaxOver,
   trainSelfSupervisedDepth,
+  upsampleNearest2x,
 } from '../src/index.js';
 
 beforeAll(async () => {
@@ -211,6 +213,17 @@ describe('keypoints and motion', () => {
     });
   });
 
+  it('heatmapInitScale 0: uniform heatmaps put every keypoint at the image centre', () => {
+    const det = keypointDetector({ numKp: 3, channels: 3, width: 4, heatmapInitScale: 0, seed: 1 });
+    tf.tidy(() => {
+      const kp = det.detect(tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 2) as tf.Tensor4D);
+      // Zero kernel and zero bias: equal logits, softmax 1/64 over the 8x8 grid, whose mean coordinate is 0.
+      close(kp.value.dataSync(), new Array(12).fill(0), 5);
+    });
+    expect(() => keypointDetector({ numKp: 3, channels: 3, heatmapInitScale: -1, seed: 1 })).toThrow(/heatmapInitScale/);
+    disposeNetwork(det);
+  });
+
   it('keypoint detector starts with identity Jacobians and keypoints inside the image', () => {
     const det = keypointDetector({ channels: 4, numKp: 5, width: 4, seed: 1 });
     tf.tidy(() => {
@@ -273,6 +286,77 @@ describe('DaGAN model', () => {
       model.dispose();
     }
     disposeNetwork(depth);
+    disposeNetwork(extractor);
+  }, 60_000);
+
+  it('softmaxOver: values and its closed-form gradient y (dy - sum dy y) by hand', () => {
+    tf.tidy(() => {
+      // Over axis 1: [0, ln 3] -> [1/4, 3/4]; the second row is shifted by 100 (same softmax, no overflow).
+      const x = tf.tensor2d([0, Math.log(3), 100, 100 + Math.log(3)], [2, 2]);
+      close(softmaxOver(x, 1).dataSync(), [0.25, 0.75, 0.25, 0.75]);
+      // d/dx sum(w y) with w = [1, 0] per row: y_i (w_i - sum_j w_j y_j) = [0.25 * 0.75, 0.75 * -0.25].
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(softmaxOver(t, 1), tf.tensor2d([1, 0, 1, 0], [2, 2]))))(x);
+      close(g.dataSync(), [0.1875, -0.1875, 0.1875, -0.1875]);
+      // Over two axes (positions of a heatmap): uniform input, uniform output 1/4.
+      close(softmaxOver(tf.zeros([1, 2, 2, 1]), [1, 2]).dataSync(), [0.25, 0.25, 0.25, 0.25]);
+    });
+  });
+
+  it('nearest 2x upsampling copies each pixel to a 2x2 block; its gradient sums each block (FOMM UpBlock2d)', () => {
+    tf.tidy(() => {
+      const x = tf.tensor4d([1, 2, 3, 4, 10, 20, 30, 40], [1, 2, 2, 2]);
+      const y = upsampleNearest2x(x);
+      expect(y.shape).toEqual([1, 4, 4, 2]);
+      // Channel 0 of the 4x4 output, row by row.
+      close(tf.reshape(tf.slice(y, [0, 0, 0, 0], [1, 4, 4, 1]), [16]).dataSync(), [1, 1, 3, 3, 1, 1, 3, 3, 10, 10, 30, 30, 10, 10, 30, 30]);
+      // d/dx sum(w * up(x)) with w = position index 0..15 (channel 0): block sums 0+1+4+5 = 10, 2+3+6+7 = 18, 8+9+12+13 = 42, 10+11+14+15 = 50.
+      const w = tf.reshape(tf.stack([tf.range(0, 16), tf.zeros([16])], 1), [1, 4, 4, 2]);
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(upsampleNearest2x(t as tf.Tensor4D), w)))(x);
+      close(g.dataSync(), [10, 0, 18, 0, 42, 0, 50, 0]);
+    });
+  });
+
+  it('with adversarialStart the first steps leave the discriminator alone and report no adversarial loss', () => {
+    const v = syntheticTalkingHeads({ videos: 2, frames: 3, size: 16, seed: 1 });
+    const clips = v.rgb.map((rgb) => ({ frames: 3, rgb }));
+    const { extractor } = trainFeatureExtractor(clips, 16, { steps: 2, batchSize: 2, width: 4, seed: 2 });
+    const model = new DaganModel(
+      { useDepth: false, numKp: 3, generatorWidth: 4, keypointWidth: 4, motionWidth: 4, discriminatorWidth: 4, discriminatorScales: [1], pyramidLevels: 2, sigmaAffine: 0.05, learningRate: 1e-3, weights: DAGAN_LOSS_WEIGHTS, upsampling: 'nearest', adversarialStart: 2, seed: 3 },
+      undefined,
+      extractor,
+    );
+    const rng = new Rng(4);
+    const dWeights = () => Object.values(model.discriminator.variables).flatMap((t) => Array.from(t.dataSync()));
+    const d0 = dWeights();
+    const step = () => {
+      const b = framePairs(clips, 16, 2, rng);
+      const l = model.trainStep(b.source, b.driving);
+      tf.dispose([b.source, b.driving]);
+      return l;
+    };
+    for (let i = 0; i < 2; i++) {
+      const l = step();
+      expect([l.generatorGan, l.featureMatching, l.discriminator]).toEqual([0, 0, 0]);
+      expect(l.perceptual).toBeGreaterThan(0);
+    }
+    expect(dWeights()).toEqual(d0);
+    const l = step();
+    expect(l.generatorGan).toBeGreaterThan(0);
+    expect(l.discriminator).toBeGreaterThan(0);
+    expect(dWeights()).not.toEqual(d0);
+    expect(model.steps).toBe(3);
+    model.dispose();
+    // milestones: the learning rate drops x0.1 after 1 step and again after 2.
+    const decayed = new DaganModel({ ...model.config, adversarialStart: 0, milestones: [1, 2] }, undefined, extractor);
+    const rates = [decayed.learningRate];
+    for (let i = 0; i < 3; i++) {
+      const b = framePairs(clips, 16, 2, rng);
+      decayed.trainStep(b.source, b.driving);
+      tf.dispose([b.source, b.driving]);
+      rates.push(decayed.learningRate);
+    }
+    close(rates, [1e-3, 1e-3, 1e-4, 1e-5], 12);
+    decayed.dispose();
     disposeNetwork(extractor);
   }, 60_000);
 

@@ -1,5 +1,6 @@
 import { tf } from '@proj/core';
 import type { ParameterFactory } from '../network.js';
+import { softmaxOver } from './softmax.js';
 
 /**
  * DaGAN's depth-aware cross-modal attention (DepthAwareAttention in the
@@ -43,8 +44,7 @@ export function crossModalAttention(f: ParameterFactory, name: string, channels:
         const k = proj(feat, wk, bk) as tf.Tensor3D;
         const v = proj(feat, wv, bv) as tf.Tensor3D;
         const energy = tf.matMul(q, k, false, true); // [n, hw (query), hw (key)]
-        const e = tf.exp(tf.sub(energy, tf.max(energy, 2, true)));
-        const attention = tf.div(e, tf.sum(e, 2, true)) as tf.Tensor3D;
+        const attention = softmaxOver(energy, 2) as tf.Tensor3D;
         const out = tf.reshape(tf.matMul(attention, v), [n, h, w, c]);
         return { output: tf.add(tf.mul(gamma, out), feat) as tf.Tensor4D, attention };
       });

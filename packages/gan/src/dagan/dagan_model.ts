@@ -1,9 +1,10 @@
-import { adam, Rng, tf, toRng } from '@proj/core';
+import { adam, type Adam, Rng, tf, toRng } from '@proj/core';
 import { discriminatorLoss, generatorLoss } from '../gan_losses.js';
 import { disposeNetwork } from '../network.js';
 import type { DepthNetwork } from './depth_net.js';
 import { multiScaleDiscriminator, type MultiScaleDiscriminator } from './discriminator.js';
 import type { FeatureExtractor } from './feature_extractor.js';
+import type { Upsampling } from './conv_blocks.js';
 import { daganGenerator, type DaganGenerator } from './generator.js';
 import { keypointDetector, type KeypointDetector, type Keypoints } from './keypoint_detector.js';
 import { detachKeypoints } from './keypoints.js';
@@ -58,6 +59,22 @@ export interface DaganConfig {
   /** Adam, beta (0.5, 0.999) as FOMM (config: 2e-4 for G, D and keypoints). */
   learningRate: number;
   weights: DaganLossWeights;
+  /** Up blocks of the generator, dense motion and keypoint hourglasses (official: nearest + conv, `'nearest'`); default `'transposed'`. */
+  upsampling?: Upsampling;
+  /**
+   * Generator steps before the adversarial part starts (default 0, the
+   * official schedule): until then the LSGAN and feature-matching terms are
+   * left out and the discriminator is not trained (nor run).
+   */
+  adversarialStart?: number;
+  /** The keypoint detector's `heatmapInitScale` (default 1). */
+  heatmapInitScale?: number;
+  /**
+   * Generator steps after which all learning rates drop x0.1 (FOMM's
+   * MultiStepLR, gamma 0.1, at its epoch_milestones; none in DaGAN's vox
+   * config, the default).
+   */
+  milestones?: number[];
   seed: number | Rng;
 }
 
@@ -83,9 +100,11 @@ export class DaganModel {
   readonly keypoints: KeypointDetector;
   readonly generator: DaganGenerator;
   readonly discriminator: MultiScaleDiscriminator;
-  private readonly gOpt: tf.Optimizer;
-  private readonly dOpt: tf.Optimizer;
+  private readonly gOpt: Adam;
+  private readonly dOpt: Adam;
   private readonly rng: Rng;
+  /** Generator steps taken so far. */
+  steps = 0;
 
   constructor(
     readonly config: DaganConfig,
@@ -94,11 +113,30 @@ export class DaganModel {
   ) {
     if (config.useDepth && !depth) throw new Error('DaganModel: useDepth needs a trained depth network');
     this.rng = toRng(config.seed);
-    this.keypoints = keypointDetector({ numKp: config.numKp, channels: config.useDepth ? 4 : 3, width: config.keypointWidth, seed: this.rng.split() });
-    this.generator = daganGenerator({ numKp: config.numKp, useDepth: config.useDepth, width: config.generatorWidth, motionWidth: config.motionWidth, seed: this.rng.split() });
+    this.keypoints = keypointDetector({
+      numKp: config.numKp,
+      channels: config.useDepth ? 4 : 3,
+      width: config.keypointWidth,
+      upsampling: config.upsampling,
+      heatmapInitScale: config.heatmapInitScale,
+      seed: this.rng.split(),
+    });
+    this.generator = daganGenerator({
+      numKp: config.numKp,
+      useDepth: config.useDepth,
+      width: config.generatorWidth,
+      motionWidth: config.motionWidth,
+      upsampling: config.upsampling,
+      seed: this.rng.split(),
+    });
     this.discriminator = multiScaleDiscriminator({ numKp: config.numKp, width: config.discriminatorWidth, scales: config.discriminatorScales, seed: this.rng.split() });
     this.gOpt = adam(config.learningRate, { beta1: 0.5 });
     this.dOpt = adam(config.learningRate, { beta1: 0.5 });
+  }
+
+  /** The generator's (and keypoint detector's) current learning rate; the discriminator's is the same. */
+  get learningRate(): number {
+    return this.gOpt.learningRate;
   }
 
   /** The frozen depth network's disparity of frames [n, h, w, 3] (none without the depth path). */
@@ -124,9 +162,20 @@ export class DaganModel {
     });
   }
 
-  /** One generator (with keypoint detector) step and one discriminator step on a batch of (source, driving) pairs. */
+  /**
+   * One generator (with keypoint detector) step and one discriminator step on
+   * a batch of (source, driving) pairs; before `adversarialStart` steps, the
+   * generator step alone without the adversarial terms (their losses and the
+   * discriminator's are reported as 0).
+   */
   trainStep(source: tf.Tensor4D, driving: tf.Tensor4D): DaganLosses {
     const w = this.config.weights;
+    const adversarial = this.steps >= (this.config.adversarialStart ?? 0);
+    if (this.config.milestones?.includes(this.steps)) {
+      this.gOpt.learningRate *= 0.1;
+      this.dOpt.learningRate *= 0.1;
+    }
+    this.steps++;
     const n = source.shape[0];
     const transform = new RandomAffine(n, this.config.sigmaAffine, this.rng);
     const dispS = this.disparity(source);
@@ -148,12 +197,16 @@ export class DaganModel {
       let perceptual: tf.Scalar = tf.scalar(0);
       pyrG.forEach((x, i) => (perceptual = tf.add(perceptual, featureL1(this.perceptual.features(x), this.perceptual.features(pyrR[i]!), w.perceptual))));
       const pixel = w.pixel > 0 ? featureL1(pyrG, pyrR, w.pixel) : tf.scalar(0);
-      const kpDet = detachKeypoints(kpD);
-      const fake = this.discriminator.judge(out.prediction, kpDet.value);
-      const real = this.discriminator.judge(driving, kpDet.value);
-      // FOMM's generator GAN term is mean (1 - D(G))^2, twice the GAN core's LSGAN 1/2 (D(G) - 1)^2.
-      const gan = fake.maps.reduce<tf.Scalar>((s, m) => tf.add(s, tf.mul(generatorLoss('lsgan', m), 2 * w.generatorGan)), tf.scalar(0));
-      const fm = fake.features.reduce<tf.Scalar>((s, f, i) => tf.add(s, featureL1(real.features[i]!, f, w.featureMatching)), tf.scalar(0));
+      let gan: tf.Scalar = tf.scalar(0);
+      let fm: tf.Scalar = tf.scalar(0);
+      if (adversarial) {
+        const kpDet = detachKeypoints(kpD);
+        const fake = this.discriminator.judge(out.prediction, kpDet.value);
+        const real = this.discriminator.judge(driving, kpDet.value);
+        // FOMM's generator GAN term is mean (1 - D(G))^2, twice the GAN core's LSGAN 1/2 (D(G) - 1)^2.
+        gan = fake.maps.reduce<tf.Scalar>((s, m) => tf.add(s, tf.mul(generatorLoss('lsgan', m), 2 * w.generatorGan)), tf.scalar(0));
+        fm = fake.features.reduce<tf.Scalar>((s, f, i) => tf.add(s, featureL1(real.features[i]!, f, w.featureMatching)), tf.scalar(0));
+      }
       const kpT = this.detect(transformed, dispT);
       const eq = equivarianceLosses(kpD, kpT, transform);
       const sep: tf.Tensor = tf.mul(tf.add(keypointSeparationLoss(kpS.value), keypointSeparationLoss(kpD.value)), w.kpDistance);
@@ -170,18 +223,22 @@ export class DaganModel {
       return Object.values(terms).reduce((a, b) => tf.add(a, b)) as tf.Scalar;
     }, gVars);
     this.gOpt.applyGradients(g.grads);
-    const d = tf.variableGrads(() => {
-      const real = this.discriminator.judge(driving, kpDValue);
-      const fake = this.discriminator.judge(prediction!, kpDValue);
-      return real.maps.reduce<tf.Scalar>(
-        (s, m, i) => tf.add(s, tf.mul(discriminatorLoss('lsgan', m, fake.maps[i]!), 2 * w.discriminatorGan)),
-        tf.scalar(0),
-      );
-    }, Object.values(this.discriminator.variables));
-    this.dOpt.applyGradients(d.grads);
     const losses = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v.dataSync()[0]!])) as unknown as DaganLosses;
-    losses.discriminator = d.value.dataSync()[0]!;
-    tf.dispose([g.value, d.value, ...Object.values(g.grads), ...Object.values(d.grads), ...Object.values(parts)]);
+    losses.discriminator = 0;
+    tf.dispose([g.value, ...Object.values(g.grads), ...Object.values(parts)]);
+    if (adversarial) {
+      const d = tf.variableGrads(() => {
+        const real = this.discriminator.judge(driving, kpDValue);
+        const fake = this.discriminator.judge(prediction!, kpDValue);
+        return real.maps.reduce<tf.Scalar>(
+          (s, m, i) => tf.add(s, tf.mul(discriminatorLoss('lsgan', m, fake.maps[i]!), 2 * w.discriminatorGan)),
+          tf.scalar(0),
+        );
+      }, Object.values(this.discriminator.variables));
+      this.dOpt.applyGradients(d.grads);
+      losses.discriminator = d.value.dataSync()[0]!;
+      tf.dispose([d.value, ...Object.values(d.grads)]);
+    }
     tf.dispose([prediction!, kpDValue!, transformed, ...(dispS ? [dispS] : []), ...(dispD ? [dispD] : []), ...(dispT ? [dispT] : [])]);
     return losses;
   }

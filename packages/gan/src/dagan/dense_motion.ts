@@ -1,8 +1,9 @@
 import { gridSample, tf } from '@proj/core';
 import type { ParameterFactory } from '../network.js';
-import { convLayer, hourglass } from './conv_blocks.js';
+import { convLayer, hourglass, type Upsampling } from './conv_blocks.js';
 import type { Keypoints } from './keypoint_detector.js';
 import { coordinateGrid, inverse2x2, joinXY, keypointGaussians } from './keypoints.js';
+import { softmaxShift } from './softmax.js';
 
 /** FOMM's dense motion: a backward flow (a `gridSample` grid) from driving to source, the occlusion map and the soft masks. */
 export interface DenseMotion {
@@ -23,6 +24,8 @@ export interface DenseMotionOptions {
   levels?: number;
   /** Gaussian variance of the keypoint heatmaps; FOMM: 0.01. */
   variance?: number;
+  /** Up blocks of the hourglass (FOMM: nearest upsampling + conv); default `'transposed'`. */
+  upsampling?: Upsampling;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface DenseMotionOptions {
 export function denseMotionNetwork(f: ParameterFactory, name: string, options: DenseMotionOptions) {
   const { numKp: K, channels } = options;
   const variance = options.variance ?? 0.01;
-  const body = hourglass(f, `${name}/hg`, [K, K * channels, channels], options.width ?? 8, options.levels ?? 3);
+  const body = hourglass(f, `${name}/hg`, [K, K * channels, channels], options.width ?? 8, options.levels ?? 3, undefined, options.upsampling);
   const maskKp = convLayer(f, `${name}/mask_kp`, 3, body.outChannels, K, 1, false);
   const maskBg = convLayer(f, `${name}/mask_bg`, 3, body.outChannels, 1, 1, false);
   const occlusion = convLayer(f, `${name}/occlusion`, 3, body.outChannels, 1, 1, false);
@@ -65,7 +68,7 @@ export function denseMotionNetwork(f: ParameterFactory, name: string, options: D
       // Softmax over the K keypoint motions and the background motion.
       const lk = maskKp(feat);
       const lb = maskBg(feat);
-      const top = tf.maximum(tf.max(lk, 3, true), lb);
+      const top = tf.maximum(softmaxShift(lk, 3), softmaxShift(lb, 3));
       const ek = tf.exp(tf.sub(lk, top));
       const eb = tf.exp(tf.sub(lb, top));
       const z = tf.add(tf.sum(ek, 3, true), eb);

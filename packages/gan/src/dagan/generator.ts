@@ -1,6 +1,6 @@
 import { gridSample, Rng, tf, toRng } from '@proj/core';
 import { ParameterFactory, type Network } from '../network.js';
-import { convLayer, upLayer } from './conv_blocks.js';
+import { convLayer, upBlock, type Upsampling } from './conv_blocks.js';
 import { crossModalAttention, type CrossModalAttention } from './cross_modal_attention.js';
 import { denseMotionNetwork } from './dense_motion.js';
 import type { Keypoints } from './keypoint_detector.js';
@@ -20,6 +20,12 @@ export interface DaganGeneratorOptions {
   bottleneckBlocks?: number;
   /** Hourglass width of the dense motion network (FOMM: 64); default 8. */
   motionWidth?: number;
+  /**
+   * Up blocks of the decoder and of the dense motion hourglass: `'nearest'`
+   * is FOMM/DaGAN's UpBlock2d (nearest 2x upsampling + 3x3 conv);
+   * `'transposed'` (default) a 4x4 stride-2 transposed conv.
+   */
+  upsampling?: Upsampling;
   seed: number | Rng;
 }
 
@@ -62,12 +68,13 @@ export function daganGenerator(options: DaganGeneratorOptions): DaganGenerator {
   const depthEncoder = options.useDepth ? encoder('depth_enc', 1) : undefined;
   const bottom = chans[downBlocks]!;
   const attention = options.useDepth ? crossModalAttention(f, 'attention', bottom) : undefined;
-  const motion = denseMotionNetwork(f, 'dense_motion', { numKp: options.numKp, channels: 3, width: options.motionWidth ?? 8 });
+  const upsampling = options.upsampling ?? 'transposed';
+  const motion = denseMotionNetwork(f, 'dense_motion', { numKp: options.numKp, channels: 3, width: options.motionWidth ?? 8, upsampling });
   const res = Array.from({ length: options.bottleneckBlocks ?? 2 }, (_, i) => [
     convLayer(f, `res${i}/a`, 3, [bottom], bottom),
     convLayer(f, `res${i}/b`, 3, [bottom], bottom, 1, false),
   ]);
-  const ups = chans.slice(1).reverse().map((c, i) => upLayer(f, `up${i}`, [c], chans[downBlocks - 1 - i]!));
+  const ups = chans.slice(1).reverse().map((c, i) => upBlock(upsampling, f, `up${i}`, [c], chans[downBlocks - 1 - i]!));
   const final = convLayer(f, 'final', 3, [width], 3, 1, false);
   const generate = (source: tf.Tensor4D, kpSource: Keypoints, kpDriving: Keypoints, sourceDepth?: tf.Tensor4D): GeneratorOutput => {
     if (source.rank !== 4 || source.shape[3] !== 3) throw new Error(`daganGenerator: source must be [n, h, w, 3], got [${source.shape.join(', ')}]`);

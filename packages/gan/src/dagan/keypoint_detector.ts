@@ -1,6 +1,6 @@
 import { Rng, tf, toRng } from '@proj/core';
 import { ParameterFactory, type Network } from '../network.js';
-import { convLayer, hourglass } from './conv_blocks.js';
+import { convLayer, hourglass, type Upsampling } from './conv_blocks.js';
 import { coordinateGrid, joinXY } from './keypoints.js';
 import { softmaxOver } from './softmax.js';
 
@@ -22,6 +22,16 @@ export interface KeypointDetectorOptions {
   temperature?: number;
   /** Input downscaling by 2x2 average pools; FOMM/DaGAN detect on a 0.25x image (256 -> 64); default 1 (64 -> 32). */
   downscale?: number;
+  /** Up blocks of the hourglass (FOMM: nearest upsampling + conv); default `'transposed'`. */
+  upsampling?: Upsampling;
+  /**
+   * Factor on the heatmap conv's He-initialized kernel (default 1). Without
+   * batch norm, He-scale logits divided by the temperature 0.1 give nearly
+   * one-hot heatmaps, whose expected coordinates barely move under a
+   * gradient; a smaller start (0.1) gives soft heatmaps. FOMM's conv starts
+   * from PyTorch's default init, ~2.4x smaller than He, on batch-normed features.
+   */
+  heatmapInitScale?: number;
   seed: number | Rng;
 }
 
@@ -44,10 +54,13 @@ export function keypointDetector(options: KeypointDetectorOptions): KeypointDete
   const temperature = options.temperature ?? 0.1;
   const downscale = options.downscale ?? 1;
   const f = new ParameterFactory('kp', toRng(options.seed), 'he');
-  const body = hourglass(f, 'hg', [channels], options.width ?? 8, options.levels ?? 3);
+  const body = hourglass(f, 'hg', [channels], options.width ?? 8, options.levels ?? 3, undefined, options.upsampling);
   const heat = convLayer(f, 'heatmap', 3, body.outChannels, numKp, 1, false);
   const jacobian = convLayer(f, 'jacobian', 3, body.outChannels, 4 * numKp, 1, false);
+  const heatScale = options.heatmapInitScale ?? 1;
+  if (!(heatScale >= 0)) throw new Error(`keypointDetector: heatmapInitScale must be >= 0, got ${heatScale}`);
   for (const [name, v] of Object.entries(f.variables)) {
+    if (heatScale !== 1 && name.startsWith(`${f.scope}/heatmap/`) && name.endsWith('/kernel')) tf.tidy(() => v.assign(tf.mul(v, heatScale)));
     if (!name.startsWith(`${f.scope}/jacobian/`)) continue;
     tf.tidy(() => v.assign(name.endsWith('/kernel') ? tf.zerosLike(v) : tf.tensor1d(Array.from({ length: 4 * numKp }, (_, i) => (i % 4 === 0 || i % 4 === 3 ? 1 : 0)))));
   }
