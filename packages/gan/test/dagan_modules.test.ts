@@ -36,6 +36,7 @@ import {
   trainSelfSupervisedDepth,
   upsampleNearest2x,
 } from '../src/index.js';
+import { convLayer, scaleInitialKernel } from '../src/dagan/conv_blocks.js';
 
 beforeAll(async () => {
   const { initBackend } = await import('@proj/core');
@@ -137,6 +138,23 @@ describe('self-supervised depth', () => {
     tf.dispose([pair, ya, yb]);
     disposeNetwork(a);
     disposeNetwork(b);
+  });
+
+  it('scaleInitialKernel scales every part of one layer kernel and leaves the other layers and the biases alone', () => {
+    const f = new ParameterFactory('scale_test', new Rng(4), 'he');
+    convLayer(f, 'a', 3, [2, 3], 4);
+    convLayer(f, 'ab', 1, [4], 2);
+    const before = Object.fromEntries(Object.entries(f.variables).map(([n, v]) => [n, Array.from(v.dataSync())]));
+    f.variables[`${f.scope}/a/bias`]!.assign(tf.ones([4]));
+    scaleInitialKernel(f, 'a', 0.1);
+    for (const part of [0, 1]) {
+      const n = `${f.scope}/a/part${part}/kernel`;
+      close(f.variables[n]!.dataSync(), before[n]!.map((v) => v * 0.1), 6);
+    }
+    // 'ab' shares the prefix 'a' but is another layer.
+    expect(Array.from(f.variables[`${f.scope}/ab/part0/kernel`]!.dataSync())).toEqual(before[`${f.scope}/ab/part0/kernel`]);
+    close(f.variables[`${f.scope}/a/bias`]!.dataSync(), [1, 1, 1, 1]);
+    Object.values(f.variables).forEach((v) => v.dispose());
   });
 
   it('depth and pose networks centre their inputs as monodepth2 does, (x - 0.45) / 0.225: mid-grey frames are the zero input', () => {

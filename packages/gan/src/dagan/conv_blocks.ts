@@ -30,6 +30,14 @@ export function convLayer(f: ParameterFactory, name: string, k: number, cins: re
   };
 }
 
+/** Multiplies the initial kernels of `convLayer` `name` (every part) by `factor`: a smaller start than He's for an output layer. */
+export function scaleInitialKernel(f: ParameterFactory, name: string, factor: number): void {
+  const prefix = `${f.scope}/${name}/part`;
+  for (const [n, v] of Object.entries(f.variables)) {
+    if (n.startsWith(prefix) && n.endsWith('/kernel')) tf.tidy(() => v.assign(tf.mul(v, factor)));
+  }
+}
+
 /** 4x4 stride-2 transposed conv + ReLU over the concatenation of `parts`: doubles height and width. */
 export function upLayer(f: ParameterFactory, name: string, cins: readonly number[], cout: number): Block {
   const total = cins.reduce((a, b) => a + b, 0);

@@ -1,6 +1,6 @@
 import { Rng, tf, toRng } from '@proj/core';
 import { ParameterFactory, type Network } from '../network.js';
-import { convLayer, hourglass, type Upsampling } from './conv_blocks.js';
+import { convLayer, hourglass, scaleInitialKernel, type Upsampling } from './conv_blocks.js';
 import { coordinateGrid, joinXY } from './keypoints.js';
 import { softmaxOver } from './softmax.js';
 
@@ -59,8 +59,8 @@ export function keypointDetector(options: KeypointDetectorOptions): KeypointDete
   const jacobian = convLayer(f, 'jacobian', 3, body.outChannels, 4 * numKp, 1, false);
   const heatScale = options.heatmapInitScale ?? 1;
   if (!(heatScale >= 0)) throw new Error(`keypointDetector: heatmapInitScale must be >= 0, got ${heatScale}`);
+  if (heatScale !== 1) scaleInitialKernel(f, 'heatmap', heatScale);
   for (const [name, v] of Object.entries(f.variables)) {
-    if (heatScale !== 1 && name.startsWith(`${f.scope}/heatmap/`) && name.endsWith('/kernel')) tf.tidy(() => v.assign(tf.mul(v, heatScale)));
     if (!name.startsWith(`${f.scope}/jacobian/`)) continue;
     tf.tidy(() => v.assign(name.endsWith('/kernel') ? tf.zerosLike(v) : tf.tensor1d(Array.from({ length: 4 * numKp }, (_, i) => (i % 4 === 0 || i % 4 === 3 ? 1 : 0)))));
   }

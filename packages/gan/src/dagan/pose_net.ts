@@ -1,6 +1,6 @@
 import { Rng, tf, toRng } from '@proj/core';
 import { ParameterFactory, type Network } from '../network.js';
-import { convLayer } from './conv_blocks.js';
+import { convLayer, scaleInitialKernel } from './conv_blocks.js';
 import { centreImages } from './depth_net.js';
 
 /**
@@ -42,8 +42,7 @@ export function poseNet(options: PoseNetOptions): Network & { apply(pair: tf.Ten
   // The output layer starts at a tenth of He's scale: small first motions (the role of monodepth2's 0.01),
   // without which the centred inputs' larger activations sent early motions out of view, where no gradient flows.
   const out = convLayer(f, 'pose', 1, [channels[channels.length - 1]!], 6, 1, false);
-  const outKernel = f.variables[`${f.scope}/pose/part0/kernel`]!;
-  tf.tidy(() => outKernel.assign(tf.mul(outKernel, 0.1)));
+  scaleInitialKernel(f, 'pose', 0.1);
   return {
     scope: f.scope,
     variables: f.variables,
