@@ -129,15 +129,21 @@ describe('self-supervised depth', () => {
     disposeNetwork(depth);
   });
 
-  it('poseNet scales its outputs by outputScale (monodepth2: 0.01)', () => {
+  it('poseNet scales its outputs by outputScale (monodepth2: 0.01) and its translations by translationScale', () => {
     const pair = tf.randomUniform([2, 16, 16, 6], 0, 1, 'float32', 5);
     const a = poseNet({ seed: 2, channels: [4, 8] });
     const b = poseNet({ seed: 2, channels: [4, 8], outputScale: 0.1 });
     const [ya, yb] = [a.apply(pair), b.apply(pair)];
     close(yb.dataSync(), Array.from(ya.dataSync(), (v) => v * 10), 5);
-    tf.dispose([pair, ya, yb]);
+    // translationScale moves only the last three outputs (the translation): x100 there, x10 on the rotation.
+    const c = poseNet({ seed: 2, channels: [4, 8], outputScale: 0.1, translationScale: 1 });
+    const yc = c.apply(pair);
+    close(yc.dataSync(), Array.from(ya.dataSync(), (v, i) => v * (i % 6 < 3 ? 10 : 100)), 5);
+    expect(() => poseNet({ seed: 2, translationScale: 0 })).toThrow(/outputScale and translationScale must be > 0/);
+    tf.dispose([pair, ya, yb, yc]);
     disposeNetwork(a);
     disposeNetwork(b);
+    disposeNetwork(c);
   });
 
   it('scaleInitialKernel scales every part of one layer kernel and leaves the other layers and the biases alone', () => {
@@ -194,6 +200,31 @@ describe('self-supervised depth', () => {
     expect(Number.isFinite(l)).toBe(true);
     disposeNetwork(depth);
     disposeNetwork(pose);
+  }, 60_000);
+
+  it('warmupSteps and milestones set the step size: one step at lr with warm-up 1 is one at lr / 2, with a drop at 0 one at lr / 10', () => {
+    const v = syntheticTalkingHeads({ videos: 2, frames: 3, size: 16, seed: 1 });
+    const clips = v.rgb.map((rgb) => ({ frames: 3, rgb }));
+    const weightsAfterOneStep = (options: { learningRate: number; warmupSteps?: number; milestones?: number[] }) => {
+      const depth = depthNet({ seed: 1, width: 4, levels: 2, minDepth: 0.5, maxDepth: 20 });
+      const pose = poseNet({ seed: 2, channels: [4, 8] });
+      try {
+        trainSelfSupervisedDepth(depth, pose, clips, 16, { steps: 1, batchSize: 2, focal: 2, seed: 3, ...options });
+        return [...Object.values(depth.variables), ...Object.values(pose.variables)].flatMap((x) => Array.from(x.dataSync()));
+      } finally {
+        disposeNetwork(depth);
+        disposeNetwork(pose);
+      }
+    };
+    const plain = weightsAfterOneStep({ learningRate: 1e-2 });
+    const half = weightsAfterOneStep({ learningRate: 5e-3 });
+    const tenth = weightsAfterOneStep({ learningRate: 1e-3 });
+    // The schedules must change the step at all for the comparisons below to mean something.
+    expect(Math.max(...plain.map((x, i) => Math.abs(x - half[i]!)))).toBeGreaterThan(1e-3);
+    close(weightsAfterOneStep({ learningRate: 1e-2, warmupSteps: 1 }), half, 6);
+    close(weightsAfterOneStep({ learningRate: 1e-2, milestones: [0] }), tenth, 6);
+    close(weightsAfterOneStep({ learningRate: 1e-2, milestones: [1] }), plain, 6);
+    expect(() => weightsAfterOneStep({ learningRate: 1e-2, warmupSteps: 1.5 })).toThrow(/warmupSteps must be an integer >= 0, got 1.5/);
   }, 60_000);
 });
 

@@ -48,12 +48,18 @@ export interface DaganExperimentConfig {
   depthSteps: number;
   depthBatch: number;
   depthLearningRate: number;
+  /** Linear step-size warm-up of the depth stage (see trainSelfSupervisedDepth's warmupSteps). */
+  depthWarmup: number;
+  /** Depth steps after which the step size drops x0.1 (monodepth2: after 15 of 20 epochs). */
+  depthMilestones: number[];
   /** Depth range of the disparity sigmoid (monodepth2: 0.1-100 for street scenes; the heads and backdrop lie at 2-5.5). */
   depthRange: [number, number];
   /** Photometric loss scales (monodepth2: 4). */
   depthScales: number;
   /** Pose-network output factor (monodepth2: 0.01). */
   poseScale: number;
+  /** Pose-network factor on the translations (monodepth2: 0.01, as the rotations; see poseNet's translationScale). */
+  poseTranslationScale: number;
   featureSteps: number;
   landmarkSteps: number;
   ganSteps: number;
@@ -69,6 +75,8 @@ export interface DaganExperimentConfig {
   heatmapInitScale: number;
   /** Generator steps after which the learning rates drop x0.1 (FOMM's MultiStepLR). */
   milestones: number[];
+  /** Generator steps before the adversarial terms and the discriminator start (official: 0). */
+  adversarialStart: number;
   numKp: number;
   width: number;
   discriminatorScales: number[];
@@ -101,9 +109,12 @@ export const DAGAN_QUICK: DaganExperimentConfig = {
   depthSteps: 600,
   depthBatch: 8,
   depthLearningRate: 2e-3,
+  depthWarmup: 100,
+  depthMilestones: [450],
   depthRange: [1, 10],
   depthScales: 1,
   poseScale: 0.1,
+  poseTranslationScale: 1,
   featureSteps: 100,
   landmarkSteps: 200,
   ganSteps: 600,
@@ -114,6 +125,7 @@ export const DAGAN_QUICK: DaganExperimentConfig = {
   upsampling: 'nearest',
   heatmapInitScale: 0.1,
   milestones: [450],
+  adversarialStart: 0,
   numKp: 10,
   width: 8,
   discriminatorScales: [1],
@@ -125,6 +137,7 @@ export const DAGAN_FULL: DaganExperimentConfig = {
   testVideos: 16,
   frames: 16,
   depthSteps: 3000,
+  depthMilestones: [2250],
   featureSteps: 500,
   landmarkSteps: 1000,
   ganSteps: 3000,
@@ -238,12 +251,14 @@ export async function runDagan(ctx: ExperimentContext, cfg: DaganExperimentConfi
 
   // Stage 1: self-supervised depth.
   const depth = depthNet({ seed: root.split(), minDepth: cfg.depthRange[0], maxDepth: cfg.depthRange[1] });
-  const pose = poseNet({ seed: root.split(), outputScale: cfg.poseScale });
+  const pose = poseNet({ seed: root.split(), outputScale: cfg.poseScale, translationScale: cfg.poseTranslationScale });
   ctx.reporter.start(cfg.depthSteps, 'depth');
   trainSelfSupervisedDepth(depth, pose, clips, cfg.size, {
     steps: cfg.depthSteps,
     batchSize: cfg.depthBatch,
     learningRate: cfg.depthLearningRate,
+    warmupSteps: cfg.depthWarmup,
+    milestones: cfg.depthMilestones,
     scales: cfg.depthScales,
     focal: HEAD_CAMERA.focal,
     seed: root.split(),
@@ -292,6 +307,7 @@ export async function runDagan(ctx: ExperimentContext, cfg: DaganExperimentConfi
         upsampling: cfg.upsampling,
         heatmapInitScale: cfg.heatmapInitScale,
         milestones: cfg.milestones,
+        adversarialStart: cfg.adversarialStart,
         weights: { ...DAGAN_LOSS_WEIGHTS, pixel: cfg.pixelWeight, perceptual: cfg.perceptualWeight },
         seed: ganSeed,
       },
@@ -378,8 +394,8 @@ export async function runDagan(ctx: ExperimentContext, cfg: DaganExperimentConfi
     images: { side_by_side: sideBySide, reenactment },
     notes: [
       `Synthetic talking heads at ${cfg.size}x${cfg.size}: ${cfg.trainVideos} training clips and ${cfg.testVideos} held-out identities, ${cfg.frames} frames each; motion ${JSON.stringify(cfg.motion)} (default ${JSON.stringify(DEFAULT_HEAD_MOTION)}).`,
-      `Depth: ${cfg.depthSteps} steps of batch ${cfg.depthBatch} (triplets), Adam ${cfg.depthLearningRate}, depth range ${cfg.depthRange.join('-')}, ${cfg.depthScales} loss scales, pose outputs x${cfg.poseScale}; depth_corr is the Spearman correlation of predicted and rendered depth over the head's pixels of each held-out frame, averaged over frames (depth_corr_frame: over all pixels, head and backdrop).`,
-      `Generators: ${cfg.ganSteps} steps of batch ${cfg.ganBatch}, Adam ${cfg.learningRate} (beta1 0.5, x0.1 after steps ${cfg.milestones.join(', ') || 'none'}), ${cfg.upsampling} upsampling, keypoint heatmap init x${cfg.heatmapInitScale}, pixel L1 weight ${cfg.pixelWeight}, perceptual weight ${cfg.perceptualWeight}, ${cfg.numKp} keypoints, width ${cfg.width}, discriminator scales ${cfg.discriminatorScales.join(', ')}; DaGAN's loss weights. The perceptual network is a clip classifier trained here (no VGG); AKD uses a landmark regressor trained on the training frames with rendered landmark positions, in pixels.`,
+      `Depth: ${cfg.depthSteps} steps of batch ${cfg.depthBatch} (triplets), Adam ${cfg.depthLearningRate} (warm-up ${cfg.depthWarmup} steps, x0.1 after ${cfg.depthMilestones.join(', ') || 'none'}), depth range ${cfg.depthRange.join('-')}, ${cfg.depthScales} loss scales, pose outputs x${cfg.poseScale} (translations x${cfg.poseTranslationScale}); depth_corr is the Spearman correlation of predicted and rendered depth over the head's pixels of each held-out frame, averaged over frames (depth_corr_frame: over all pixels, head and backdrop).`,
+      `Generators: ${cfg.ganSteps} steps of batch ${cfg.ganBatch}, Adam ${cfg.learningRate} (beta1 0.5, x0.1 after steps ${cfg.milestones.join(', ') || 'none'}), ${cfg.upsampling} upsampling, keypoint heatmap init x${cfg.heatmapInitScale}, pixel L1 weight ${cfg.pixelWeight}, perceptual weight ${cfg.perceptualWeight}, ${cfg.numKp} keypoints, width ${cfg.width}, discriminator scales ${cfg.discriminatorScales.join(', ')}, adversarial terms from step ${cfg.adversarialStart}; DaGAN's loss weights. The perceptual network is a clip classifier trained here (no VGG); AKD uses a landmark regressor trained on the training frames with rendered landmark positions, in pixels.`,
       `Evaluation: the first frame of each held-out clip is the source, the others drive it (reconstruction, FOMM's protocol); SSIM (11x11 Gaussian), PSNR and L1 against the driving frame; ssim_copy_source is the SSIM of the unchanged source against the driving frames; ssim_no_motion (ssim_nodepth_no_motion) is the SSIM against the driving frames of the generator driven by the source itself, so ssim above it is motion transferred (a blurred copy of the source can pass ssim_copy_source).`,
     ],
   };

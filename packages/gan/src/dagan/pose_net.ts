@@ -10,8 +10,9 @@ import { centreImages } from './depth_net.js';
  * The architecture is monodepth2's PoseCNN (the SfMLearner pose net, its
  * option for training without ImageNet weights): stride-2 convs with 7x7,
  * 5x5, then 3x3 kernels, a 1x1 conv to 6 outputs averaged over positions,
- * times `outputScale`. The large first kernels let the first layers compare
- * the two frames over the several pixels a head moves between frames.
+ * rotations times `outputScale` and translations times `translationScale`.
+ * The large first kernels let the first layers compare the two frames over
+ * the several pixels a head moves between frames.
  */
 export interface PoseNetOptions {
   /**
@@ -25,6 +26,16 @@ export interface PoseNetOptions {
    * these units need a larger factor to be reachable in few steps.
    */
   outputScale?: number;
+  /**
+   * Factor on the three translation outputs instead of `outputScale`
+   * (default: `outputScale`). The depth range fixes the scale of the scene:
+   * where its translations between frames are many times the rotations in
+   * radians, as for a head turning about its centre, translations that start
+   * as small as the rotations are matched by bringing the whole scene to the
+   * near end of the range instead, which flattens the depth map there
+   * (measured in packages/gan/README.md).
+   */
+  translationScale?: number;
   seed: number | Rng;
 }
 
@@ -37,6 +48,8 @@ export function poseNet(options: PoseNetOptions): Network & { apply(pair: tf.Ten
     throw new Error(`poseNet: channels must be positive integers, got [${channels.join(', ')}]`);
   }
   const outputScale = options.outputScale ?? 0.01;
+  const translationScale = options.translationScale ?? outputScale;
+  if (!(outputScale > 0 && translationScale > 0)) throw new Error(`poseNet: outputScale and translationScale must be > 0, got ${outputScale}, ${translationScale}`);
   const f = new ParameterFactory('pose', toRng(options.seed), 'he');
   const convs = channels.map((c, i) => convLayer(f, `conv${i}`, kernelSize(i), [i === 0 ? 6 : channels[i - 1]!], c, 2));
   // The output layer starts at a tenth of He's scale: small first motions (the role of monodepth2's 0.01),
@@ -52,7 +65,8 @@ export function poseNet(options: PoseNetOptions): Network & { apply(pair: tf.Ten
       return tf.tidy(() => {
         let h = centreImages(pair as tf.Tensor4D);
         for (const c of convs) h = c([h]);
-        return tf.mul(tf.mean(out([h]), [1, 2]), outputScale) as tf.Tensor2D;
+        const scale = tf.tensor2d([[outputScale, outputScale, outputScale, translationScale, translationScale, translationScale]]);
+        return tf.mul(tf.mean(out([h]), [1, 2]), scale) as tf.Tensor2D;
       });
     },
   };

@@ -186,6 +186,15 @@ export interface DepthTrainingOptions extends DepthLossOptions {
   batchSize: number;
   /** Adam step size; monodepth2: 1e-4 (for its 20-epoch KITTI runs; short CPU runs need more). */
   learningRate: number;
+  /**
+   * Steps over which the step size rises linearly to `learningRate` (default 0).
+   * Adam's first steps move every weight by about the full step size whatever
+   * the gradient's size; on the pose network's output layer that moved the
+   * predicted motion out of view within a few steps, where no gradient flows.
+   */
+  warmupSteps?: number;
+  /** Steps after which the step size drops x0.1 (monodepth2's StepLR: after 15 of 20 epochs). Default none. */
+  milestones?: readonly number[];
   seed: number | Rng;
   /** Called after each step with its loss. */
   onStep?: (step: number, loss: number) => void;
@@ -193,12 +202,16 @@ export interface DepthTrainingOptions extends DepthLossOptions {
 
 /** Trains depth and pose networks jointly on triplets of consecutive frames; returns the loss per step. */
 export function trainSelfSupervisedDepth(depth: DepthNetwork, pose: Network, clips: readonly Clip[], size: number, options: DepthTrainingOptions): number[] {
+  const warmup = options.warmupSteps ?? 0;
+  if (!(Number.isInteger(warmup) && warmup >= 0)) throw new Error(`trainSelfSupervisedDepth: warmupSteps must be an integer >= 0, got ${warmup}`);
   const rng = toRng(options.seed);
   const opt = adam(options.learningRate);
   const vars = [...Object.values(depth.variables), ...Object.values(pose.variables)];
   const losses: number[] = [];
   try {
     for (let s = 0; s < options.steps; s++) {
+      const drops = (options.milestones ?? []).filter((m) => s >= m).length;
+      opt.learningRate = options.learningRate * Math.min(1, (s + 1) / (warmup + 1)) * 0.1 ** drops;
       const frames = frameTriplets(clips, size, options.batchSize, rng);
       const { value, grads } = tf.variableGrads(() => selfSupervisedDepthLoss(depth, pose, frames, options), vars);
       opt.applyGradients(grads);
