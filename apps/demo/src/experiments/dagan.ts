@@ -56,9 +56,9 @@ export interface DaganExperimentConfig {
   depthRange: [number, number];
   /** Photometric loss scales (monodepth2: 4). */
   depthScales: number;
-  /** Pose-network output factor (monodepth2: 0.01). */
+  /** Pose-network factor on the rotations (monodepth2: 0.01 on all six outputs). */
   poseScale: number;
-  /** Pose-network factor on the translations (monodepth2: 0.01, as the rotations; see poseNet's translationScale). */
+  /** Pose-network factor on the translations (see poseNet's translationScale). */
   poseTranslationScale: number;
   featureSteps: number;
   landmarkSteps: number;
@@ -394,7 +394,7 @@ export async function runDagan(ctx: ExperimentContext, cfg: DaganExperimentConfi
     images: { side_by_side: sideBySide, reenactment },
     notes: [
       `Synthetic talking heads at ${cfg.size}x${cfg.size}: ${cfg.trainVideos} training clips and ${cfg.testVideos} held-out identities, ${cfg.frames} frames each; motion ${JSON.stringify(cfg.motion)} (default ${JSON.stringify(DEFAULT_HEAD_MOTION)}).`,
-      `Depth: ${cfg.depthSteps} steps of batch ${cfg.depthBatch} (triplets), Adam ${cfg.depthLearningRate} (warm-up ${cfg.depthWarmup} steps, x0.1 after ${cfg.depthMilestones.join(', ') || 'none'}), depth range ${cfg.depthRange.join('-')}, ${cfg.depthScales} loss scales, pose outputs x${cfg.poseScale} (translations x${cfg.poseTranslationScale}); depth_corr is the Spearman correlation of predicted and rendered depth over the head's pixels of each held-out frame, averaged over frames (depth_corr_frame: over all pixels, head and backdrop).`,
+      `Depth: ${cfg.depthSteps} steps of batch ${cfg.depthBatch} (triplets), Adam ${cfg.depthLearningRate} (warm-up ${cfg.depthWarmup} steps, x0.1 after ${cfg.depthMilestones.join(', ') || 'none'}), depth range ${cfg.depthRange.join('-')}, ${cfg.depthScales} loss scales, pose rotations x${cfg.poseScale}, translations x${cfg.poseTranslationScale}; depth_corr is the Spearman correlation of predicted and rendered depth over the head's pixels of each held-out frame, averaged over frames (depth_corr_frame: over all pixels, head and backdrop).`,
       `Generators: ${cfg.ganSteps} steps of batch ${cfg.ganBatch}, Adam ${cfg.learningRate} (beta1 0.5, x0.1 after steps ${cfg.milestones.join(', ') || 'none'}), ${cfg.upsampling} upsampling, keypoint heatmap init x${cfg.heatmapInitScale}, pixel L1 weight ${cfg.pixelWeight}, perceptual weight ${cfg.perceptualWeight}, ${cfg.numKp} keypoints, width ${cfg.width}, discriminator scales ${cfg.discriminatorScales.join(', ')}, adversarial terms from step ${cfg.adversarialStart}; DaGAN's loss weights. The perceptual network is a clip classifier trained here (no VGG); AKD uses a landmark regressor trained on the training frames with rendered landmark positions, in pixels.`,
       `Evaluation: the first frame of each held-out clip is the source, the others drive it (reconstruction, FOMM's protocol); SSIM (11x11 Gaussian), PSNR and L1 against the driving frame; ssim_copy_source is the SSIM of the unchanged source against the driving frames; ssim_no_motion (ssim_nodepth_no_motion) is the SSIM against the driving frames of the generator driven by the source itself, so ssim above it is motion transferred (a blurred copy of the source can pass ssim_copy_source).`,
     ],

@@ -9,6 +9,7 @@ import { daganGenerator, type DaganGenerator } from './generator.js';
 import { keypointDetector, type KeypointDetector, type Keypoints } from './keypoint_detector.js';
 import { detachKeypoints } from './keypoints.js';
 import { equivarianceLosses, featureL1, imagePyramid, keypointSeparationLoss, RandomAffine } from './losses.js';
+import { stepDecay } from './step_decay.js';
 
 /** Loss weights; defaults from DaGAN's config/vox-adv-256.yaml. */
 export interface DaganLossWeights {
@@ -171,10 +172,7 @@ export class DaganModel {
   trainStep(source: tf.Tensor4D, driving: tf.Tensor4D): DaganLosses {
     const w = this.config.weights;
     const adversarial = this.steps >= (this.config.adversarialStart ?? 0);
-    if (this.config.milestones?.includes(this.steps)) {
-      this.gOpt.learningRate *= 0.1;
-      this.dOpt.learningRate *= 0.1;
-    }
+    this.gOpt.learningRate = this.dOpt.learningRate = this.config.learningRate * stepDecay(this.steps, this.config.milestones);
     this.steps++;
     const n = source.shape[0];
     const transform = new RandomAffine(n, this.config.sigmaAffine, this.rng);

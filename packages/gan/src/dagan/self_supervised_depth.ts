@@ -1,6 +1,7 @@
 import { adam, gridSample, Rng, tf, toRng } from '@proj/core';
 import type { Network } from '../network.js';
 import type { DepthNetwork } from './depth_net.js';
+import { stepDecay } from './step_decay.js';
 import { frameTriplets, type Clip } from './video_batches.js';
 
 /**
@@ -210,8 +211,7 @@ export function trainSelfSupervisedDepth(depth: DepthNetwork, pose: Network, cli
   const losses: number[] = [];
   try {
     for (let s = 0; s < options.steps; s++) {
-      const drops = (options.milestones ?? []).filter((m) => s >= m).length;
-      opt.learningRate = options.learningRate * Math.min(1, (s + 1) / (warmup + 1)) * 0.1 ** drops;
+      opt.learningRate = options.learningRate * Math.min(1, (s + 1) / (warmup + 1)) * stepDecay(s, options.milestones);
       const frames = frameTriplets(clips, size, options.batchSize, rng);
       const { value, grads } = tf.variableGrads(() => selfSupervisedDepthLoss(depth, pose, frames, options), vars);
       opt.applyGradients(grads);
