@@ -2,7 +2,7 @@ import { FASHION_MNIST_DEFAULT_DIR, initBackend, silentProgress, tf } from '@pro
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runUnlearnable, UNLEARNABLE_QUICK } from '../src/experiments/unlearnable.js';
+import { runUnlearnable, UNLEARNABLE_QUICK, type UnlearnableNet } from '../src/experiments/unlearnable.js';
 
 const dir = process.env.FASHION_MNIST_DIR || FASHION_MNIST_DEFAULT_DIR;
 const present = existsSync(join(dir, 't10k-images-idx3-ubyte.gz')) || existsSync(join(dir, 't10k-images-idx3-ubyte'));
@@ -12,7 +12,11 @@ beforeAll(async () => {
 });
 
 describe('unlearnable', () => {
-  it.skipIf(!present).each([false, true])('runs the quick grid at a tiny size (batch norm: %s) and reports acc_<noise>_<trainer>, without leaking tensors', async (batchNorm) => {
+  const nets: UnlearnableNet[] = [
+    { kind: 'cnn', filters: [16, 32], batchNorm: false },
+    { kind: 'vgg', widths: [4, 8], convsPerStage: 1 },
+  ];
+  it.skipIf(!present).each(nets)('runs the quick grid at a tiny size (net: %o) and reports acc_<noise>_<trainer>, without leaking tensors', async (net) => {
     const before = tf.memory().numTensors;
     const logs: string[] = [];
     const q = UNLEARNABLE_QUICK;
@@ -20,7 +24,7 @@ describe('unlearnable', () => {
       { quick: true, seed: 0, reporter: silentProgress, log: (m) => logs.push(m), options: {} },
       {
         ...q,
-        batchNorm,
+        net,
         trainSize: 128,
         testSize: 100,
         trainer: { ...q.trainer, epochs: 1 },

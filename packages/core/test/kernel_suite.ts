@@ -24,6 +24,7 @@ const OURS = [
   'Relu',
   'Step',
   'Transpose',
+  'Tile',
   'Softmax',
   'Exp',
   'Sqrt',
@@ -632,6 +633,41 @@ export function kernelSuite(provider: 'js' | 'native'): void {
       expectIdentical(() => tf.relu(i), 'int32 relu');
       expectIdentical(() => tf.step(i), 'int32 step');
       tf.dispose([x, i]);
+    });
+  });
+
+  describe('Tile', () => {
+    it('equals stock bit for bit on ranks 0 to 5 with random reps, the batch-norm broadcast [1,1,1,C] -> [N,H,W,C], reps of 1 and empty axes', () => {
+      const rng = new Rng(93);
+      const cases: Array<[number[], number[]]> = [
+        [[], []],
+        [[5], [3]],
+        [[1, 1, 1, 8], [16, 7, 7, 1]],
+        [[2, 3], [1, 1]],
+        [[2, 0, 3], [2, 2, 2]],
+      ];
+      for (let i = 0; i < 12; i++) {
+        const rank = 1 + rng.int(5);
+        cases.push([Array.from({ length: rank }, () => 1 + rng.int(4)), Array.from({ length: rank }, () => 1 + rng.int(3))]);
+      }
+      for (const [shape, reps] of cases) {
+        const x = tensorWithSpecials(rng, shape);
+        expectIdentical(() => tf.tile(x, reps), `tile ${JSON.stringify(shape)} x ${JSON.stringify(reps)}`);
+        tf.dispose(x);
+      }
+    });
+
+    it('gives stock batch-norm gradients and leaves int32 to stock', () => {
+      const rng = new Rng(94);
+      const [x, scale, offset] = [randomTensor(rng, [4, 5, 5, 3]), randomTensor(rng, [3]), randomTensor(rng, [3])];
+      const loss = (a: tf.Tensor, s: tf.Tensor, o: tf.Tensor) => {
+        const { mean, variance } = tf.moments(a, [0, 1, 2]);
+        return tf.sum(tf.square(tf.batchNorm(a, mean, variance, o, s, 1e-5)));
+      };
+      expectSame(() => tf.grads(loss)([x, scale, offset]), 'batch norm grads');
+      const i = tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32');
+      expectIdentical(() => tf.tile(i, [2, 3]), 'int32 tile');
+      tf.dispose([x, scale, offset, i]);
     });
   });
 

@@ -26,6 +26,7 @@ import {
   Step,
   Sub,
   Sum,
+  Tile,
   Transpose,
   UnsortedSegmentSum,
   _FusedMatMul,
@@ -48,6 +49,7 @@ import { poolGradKernel, poolKernel } from './pool.js';
 import { reluKernel, stepKernel } from './relu.js';
 import { sumKernel } from './sum.js';
 import { meanKernel } from './mean.js';
+import { tileKernel } from './tile.js';
 import { transposeKernel } from './transpose.js';
 import { softmaxKernel } from './softmax.js';
 import { expKernel } from './exp.js';
@@ -78,6 +80,7 @@ const FAST_KERNELS: ReadonlyArray<[string, (stock: KernelFunc) => KernelFunc]> =
   [Relu, reluKernel],
   [Step, stepKernel],
   [Transpose, transposeKernel],
+  [Tile, tileKernel],
   [Softmax, softmaxKernel],
   [Exp, expKernel],
   [Sqrt, sqrtKernel],
@@ -104,7 +107,7 @@ const swaps = new Map<string, Map<string, Swap>>();
  * and with native kernels on (see `useNative`) also the pooling kernels.
  * Kernels the backend has no stock version of are left alone (there would be
  * nothing to fall back to). Idempotent; returns the kernel names now ours.
- * Also served: Mean, Transpose, Softmax, Exp, Sqrt, Square, GatherV2 and UnsortedSegmentSum.
+ * Also served: Mean, Transpose, Tile, Softmax, Exp, Sqrt, Square, GatherV2 and UnsortedSegmentSum.
  */
 export function registerFastKernels(backendName = 'cpu'): string[] {
   let swapped = swaps.get(backendName);
