@@ -40,3 +40,24 @@ export function float32UnaryKernel(
     return backend.makeTensorInfo(x.shape, 'float32', compute(values, args.attrs, backend));
   };
 }
+
+/**
+ * A unary kernel that moves values to a new shape (Transpose, Tile): `layout`
+ * gives the output shape for the input's shape and the kernel's attrs (null
+ * to leave the call to `stock`), `compute` the output values.
+ */
+export function float32LayoutKernel<Attrs>(
+  stock: KernelFunc,
+  layout: (shape: number[], attrs: Attrs) => number[] | null,
+  compute: (x: Float32Array, shape: number[], attrs: Attrs) => Float32Array,
+): KernelFunc {
+  return (args) => {
+    const backend = args.backend as CpuLikeBackend;
+    const { x } = args.inputs as { x: TensorInfo };
+    const attrs = args.attrs as unknown as Attrs;
+    const values = float32Values(backend, x);
+    const shape = values ? layout(x.shape, attrs) : null;
+    if (!values || !shape) return stock(args);
+    return backend.makeTensorInfo(shape, 'float32', compute(values, x.shape, attrs));
+  };
+}

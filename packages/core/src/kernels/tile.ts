@@ -7,8 +7,8 @@
  * axis a repeats each contiguous block (axis a and all after it) reps[a]
  * times, a typed-array copy. Other dtypes go to stock.
  */
-import type { KernelFunc, TensorInfo, TileAttrs } from '@tensorflow/tfjs-core';
-import { float32Values, type CpuLikeBackend } from './cpu_data.js';
+import type { KernelFunc, TileAttrs } from '@tensorflow/tfjs-core';
+import { float32LayoutKernel } from './cpu_data.js';
 
 /** The values of `x` (shape `shape`) tiled `reps[a]` times along each axis a, as a new array. */
 export function tileValues(x: Float32Array, shape: readonly number[], reps: readonly number[]): Float32Array {
@@ -33,16 +33,9 @@ export function tileValues(x: Float32Array, shape: readonly number[], reps: read
 }
 
 export function tileKernel(stock: KernelFunc): KernelFunc {
-  return (args) => {
-    const backend = args.backend as CpuLikeBackend;
-    const { x } = args.inputs as { x: TensorInfo };
-    const { reps } = args.attrs as unknown as TileAttrs;
-    const values = float32Values(backend, x);
-    if (!values || reps.length !== x.shape.length) return stock(args);
-    return backend.makeTensorInfo(
-      x.shape.map((d, a) => d * reps[a]),
-      'float32',
-      tileValues(values, x.shape, reps),
-    );
-  };
+  return float32LayoutKernel<TileAttrs>(
+    stock,
+    (shape, { reps }) => (reps.length === shape.length ? shape.map((d, a) => d * reps[a]) : null),
+    (x, shape, { reps }) => tileValues(x, shape, reps),
+  );
 }

@@ -7,8 +7,8 @@
  * so the head permutation becomes a copy of contiguous runs and a matrix
  * transpose becomes a tiled 2-D transpose. Other dtypes go to stock.
  */
-import type { KernelFunc, TensorInfo, TransposeAttrs } from '@tensorflow/tfjs-core';
-import { float32Values, type CpuLikeBackend } from './cpu_data.js';
+import type { KernelFunc, TransposeAttrs } from '@tensorflow/tfjs-core';
+import { float32LayoutKernel } from './cpu_data.js';
 
 /** Side of the square tiles of a matrix transpose: 32 x 32 float32 reads and writes stay in L1. */
 const TILE = 32;
@@ -106,16 +106,9 @@ export function transposeValues(x: Float32Array, shape: readonly number[], perm:
 }
 
 export function transposeKernel(stock: KernelFunc): KernelFunc {
-  return (args) => {
-    const backend = args.backend as CpuLikeBackend;
-    const { x } = args.inputs as { x: TensorInfo };
-    const { perm } = args.attrs as unknown as TransposeAttrs;
-    const values = float32Values(backend, x);
-    if (!values) return stock(args);
-    return backend.makeTensorInfo(
-      perm.map((p) => x.shape[p]),
-      'float32',
-      transposeValues(values, x.shape, perm),
-    );
-  };
+  return float32LayoutKernel<TransposeAttrs>(
+    stock,
+    (shape, { perm }) => perm.map((p) => shape[p]),
+    (x, shape, { perm }) => transposeValues(x, shape, perm),
+  );
 }
