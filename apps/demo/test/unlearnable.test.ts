@@ -42,5 +42,9 @@ describe('unlearnable', () => {
     expect(result.metrics.train_examples).toBe(128);
     expect(logs[0]).toMatch(/128 Fashion-MNIST training images/);
     expect(result.notes?.some((n) => /did not hold|held/.test(n))).toBe(true);
+    const described = net.kind === 'vgg'
+      ? 'small VGG: 1 x conv3x3(4)-BN-relu > maxpool2 > 1 x conv3x3(8)-BN-relu > global average pool > dense(10)'
+      : 'small CNN conv5x5/2(16) > conv5x5/2(32) > dense(10);';
+    expect(result.notes?.some((n) => n.includes(described))).toBe(true);
   }, 60_000);
 });

@@ -6,7 +6,7 @@
  * pool after the last stage: global pooling follows, and a 2x2 pool of the
  * odd 7x7 map would drop a row and a column.
  * Batch norm momentum 0.9 and epsilon 1e-5 are PyTorch's defaults; kernels
- * use He initialization, as PyTorch's ResNets do.
+ * use He normal initialization (He et al. 2015), as ResNets do.
  */
 import { tf, type Rng } from '@proj/core';
 

@@ -71,8 +71,7 @@ const SGD = { learningRate: 0.1, momentum: 0.9, weightDecay: 5e-4 };
  * official repo's gen_em.sh) instead of Huang et al.'s 20 of 0.8/255; REM 5
  * defensive steps of 3.2/255 (official 10 of 1.6), 4 adversarial steps of
  * rho_a/2 (official 10 of rho_a/5), 1 EOT sample (official 5), 6 epochs
- * (official 12.8). The trainers
- * attack with 5 PGD steps instead of 10.
+ * (official 12.8). The trainers attack with 5 PGD steps instead of 10.
  */
 export const UNLEARNABLE_QUICK: UnlearnableConfig = {
   trainSize: 5000,
@@ -118,10 +117,10 @@ function buildNet(net: UnlearnableNet, rng: Rng): tf.Sequential {
 
 function describeNet(net: UnlearnableNet): string {
   if (net.kind === 'cnn') return `small CNN conv5x5/2(${net.filters[0]}) > conv5x5/2(${net.filters[1]}) > dense(10)${net.batchNorm ? ', batch norm after each conv' : ''}`;
-  return `small VGG: ${net.widths.map((w) => `${net.convsPerStage} x conv3x3(${w})-BN-relu > maxpool2`).join(' > ')} > global average pool > dense(10)`;
+  return `small VGG: ${net.widths.map((w) => `${net.convsPerStage} x conv3x3(${w})-BN-relu`).join(' > maxpool2 > ')} > global average pool > dense(10)`;
 }
 
-/** Makes one noise on `train` with a fresh generator CNN. */
+/** Makes one noise on `train` with a fresh generator network. */
 function makeNoise(name: Exclude<NoiseName, 'clean'>, train: Dataset, cfg: UnlearnableConfig, rng: Rng, ctx: ExperimentContext): { noise: QuantizedNoise; info: Record<string, number> } {
   const generator = buildNet(cfg.net, rng.split());
   try {
