@@ -6,8 +6,9 @@
  *
  * Noise that stays a shortcut even for a model trained adversarially at
  * radius rho_a, and under the training augmentations T. Per step of the
- * official generator: (1) the batch's defensive noise delta_u is re-made by
- * PGD descent from a random start; each descent step averages, over
+ * official generator: (1) every `perturbEvery`-th step, the batch's defensive
+ * noise delta_u is re-made by PGD descent from a random start (other batches
+ * keep their stored noise, zero at first); each descent step averages, over
  * `eotSamples` draws of t, the gradient of L at the adversarial point found
  * by PGD ascent, with that point's gradient treated as constant (Danskin's
  * theorem): d/d delta_u of <t(x + delta_u), g_a>, g_a = dL/dx at
@@ -27,6 +28,13 @@ export interface RemConfig extends SgdConfig {
   defense: PgdConfig;
   /** Adversarial perturbation delta_a (official: rho_a 4/255, 10 steps of 0.8/255, random start); radius 0 gives EM noise under EOT. */
   adversary: PgdConfig;
+  /**
+   * The batch's defensive noise is re-made every this many steps (official
+   * --perturb-freq: 10); between re-makes the model trains on the stored
+   * noise. A re-make costs defense.steps x eotSamples x (adversary.steps + 1)
+   * input gradients, so 10 lets the model take many more steps per second.
+   */
+  perturbEvery: number;
   /** Draws of t per descent step for the expectation over transformations (official: 5). */
   eotSamples: number;
   /** The transformations T (official CIFAR-10: crop with 4-pixel padding + flip). */
@@ -45,6 +53,7 @@ export interface RemConfig extends SgdConfig {
 export const REM_OFFICIAL: RemConfig = {
   defense: { radius: 8, steps: 10, stepSize: 1.6, randomStart: true },
   adversary: { radius: 4, steps: 10, stepSize: 0.8, randomStart: true },
+  perturbEvery: 10,
   eotSamples: 5,
   augment: { pad: 4, flip: true },
   epochs: (5000 * 128) / 50000,
@@ -87,6 +96,7 @@ export function remDefensiveNoise(model: tf.LayersModel, x: tf.Tensor, y: tf.Ten
 function checkRemConfig(cfg: RemConfig): void {
   checkPgdConfig(cfg.defense, 'robustErrorMinimizingNoise (defense)');
   checkPgdConfig(cfg.adversary, 'robustErrorMinimizingNoise (adversary)');
+  if (!Number.isInteger(cfg.perturbEvery) || cfg.perturbEvery < 1) throw new Error(`robustErrorMinimizingNoise: perturbEvery must be an integer >= 1, got ${cfg.perturbEvery}`);
   if (!Number.isInteger(cfg.eotSamples) || cfg.eotSamples < 1) throw new Error(`robustErrorMinimizingNoise: eotSamples must be an integer >= 1, got ${cfg.eotSamples}`);
   if (!(cfg.epochs > 0)) throw new Error(`robustErrorMinimizingNoise: epochs must be > 0, got ${cfg.epochs}`);
   if (!(cfg.decayEvery > 0 && cfg.decayEvery <= 1)) throw new Error(`robustErrorMinimizingNoise: decayEvery must be in (0, 1], got ${cfg.decayEvery}`);
@@ -110,7 +120,7 @@ export function robustErrorMinimizingNoise(
   const optimizer = sgd(cfg);
   const loss: number[] = [];
   const remake = (b: { indices: Int32Array }, x: tf.Tensor, y: tf.Tensor) => {
-    // Stored at int8 pixel precision, as the official generator does every step.
+    // Rounded to int8 pixel precision, that of the saved noise file, so the model trains on the noise users get.
     const d = tf.tidy(() => tf.div(tf.round(tf.mul(remDefensiveNoise(model, x, y, cfg, rng), 255)), 255));
     setNoiseRows(noise, b.indices, d);
     d.dispose();
@@ -124,7 +134,7 @@ export function robustErrorMinimizingNoise(
         optimizer.setLearningRate(stepDecay(cfg.learningRate, step, decayEverySteps));
         const value = tf.tidy(() => {
           const { x, y } = toTensors(b, { oneHot: true });
-          remake(b, x, y);
+          if ((step + 1) % cfg.perturbEvery === 0) remake(b, x, y);
           const seen = augment(applyNoise(x, noiseRows(noise, b.indices)), cfg.augment, rng);
           return modelStep(model, optimizer, pgdAttack(model, seen, y, cfg.adversary, rng), y, cfg.weightDecay);
         });

@@ -112,6 +112,32 @@ describe('REM noise', () => {
     model.dispose();
   }, 60_000);
 
+  it("re-makes a batch's noise only every perturbEvery-th step: between re-makes the model trains on the stored noise", () => {
+    const { train } = digits(64, 1);
+    const losses = (cfg: RemConfig) => {
+      const model = tinyCnn(6);
+      const r = robustErrorMinimizingNoise(model, train, { ...cfg, epochs: 2 }, 3);
+      model.dispose();
+      return r.loss;
+    };
+    // Never re-made during the 4 steps: the model sees zero noise, as with a defense of radius 0 (which draws no random numbers).
+    const never = losses({ ...SMALL_REM, perturbEvery: 5 });
+    expect(never).toHaveLength(4);
+    expect(losses({ ...SMALL_REM, perturbEvery: 1, defense: { ...SMALL_REM.defense, radius: 0 } })).toEqual(never);
+    // Re-made at the 2nd and 4th steps: the first step is still on zero noise, the second is not.
+    const every2 = losses({ ...SMALL_REM, perturbEvery: 2 });
+    expect(every2[0]).toBe(never[0]);
+    expect(every2[1]).not.toBe(never[1]);
+  }, 60_000);
+
+  it('rejects a malformed config', () => {
+    const { train } = digits(8, 1);
+    const model = tinyCnn(0);
+    expect(() => robustErrorMinimizingNoise(model, train, { ...SMALL_REM, perturbEvery: 0 }, 0)).toThrow(/perturbEvery must be an integer >= 1/);
+    expect(() => robustErrorMinimizingNoise(model, train, { ...SMALL_REM, eotSamples: 1.5 }, 0)).toThrow(/eotSamples must be an integer >= 1/);
+    model.dispose();
+  });
+
   it('runs the min-min-max generator without leaking tensors, seeded', () => {
     const { train } = digits(64, 1);
     const run = () => {

@@ -70,8 +70,9 @@ const SGD = { learningRate: 0.1, momentum: 0.9, weightDecay: 5e-4 };
  * settings where the cost multiplies: EM 10 PGD steps of 1.6/255 (the
  * official repo's gen_em.sh) instead of Huang et al.'s 20 of 0.8/255; REM 5
  * defensive steps of 3.2/255 (official 10 of 1.6), 4 adversarial steps of
- * rho_a/2 (official 10 of rho_a/5), 1 EOT sample (official 5), 6 epochs
- * (official 12.8). The trainers attack with 5 PGD steps instead of 10.
+ * rho_a/2 (official 10 of rho_a/5), 1 EOT sample (official 5). REM keeps
+ * the official 12.8 epochs and re-makes a batch's noise every 10th step.
+ * The trainers attack with 5 PGD steps instead of 10.
  */
 export const UNLEARNABLE_QUICK: UnlearnableConfig = {
   trainSize: 5000,
@@ -91,7 +92,6 @@ export const UNLEARNABLE_QUICK: UnlearnableConfig = {
     defense: { radius: 8, steps: 5, stepSize: 3.2, randomStart: true },
     eotSamples: 1,
     augment: SMALL_SHIFT_FLIP,
-    epochs: 6,
   },
   remAttackSteps: 4,
 };
